@@ -1,0 +1,1 @@
+"""Tocsin: a self-hosted action center for advocacy campaigns."""

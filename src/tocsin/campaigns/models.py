@@ -1,0 +1,149 @@
+import datetime
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tocsin.core.markdown import render_markdown
+from tocsin.organizations.models import Organization
+from tocsin.targets.models import Target
+
+
+class CampaignQuerySet(models.QuerySet):
+    def live(self) -> "CampaignQuerySet":
+        return self.filter(status=Campaign.Status.LIVE)
+
+    def public(self) -> "CampaignQuerySet":
+        """What anyone may open: live campaigns, and closed ones kept as a record."""
+        return self.filter(status__in=[Campaign.Status.LIVE, Campaign.Status.CLOSED])
+
+    def for_organizer(self, user) -> "CampaignQuerySet":
+        return self.filter(organization__in=Organization.objects.for_user(user))
+
+    def viewable_by(self, user) -> "CampaignQuerySet":
+        """Public campaigns, plus drafts of the user's own organizations (a preview)."""
+        return self.filter(
+            models.Q(status__in=[Campaign.Status.LIVE, Campaign.Status.CLOSED])
+            | models.Q(organization__in=Organization.objects.for_user(user))
+        )
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        LIVE = "live", _("Live")
+        CLOSED = "closed", _("Closed")
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organizing group"),
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+    )
+    partners = models.ManyToManyField(
+        Organization,
+        verbose_name=_("partner groups"),
+        blank=True,
+        related_name="partner_campaigns",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    summary = models.CharField(
+        _("summary"), max_length=400, help_text=_("One or two sentences shown first and in shares.")
+    )
+    body = models.TextField(
+        _("body"), blank=True, help_text=_("Markdown. Scripts and unsafe HTML are removed.")
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    targets = models.ManyToManyField(
+        Target, through="CampaignTarget", related_name="campaigns", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_html = render_markdown(self.body)
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:detail", kwargs={"slug": self.slug})
+
+    def days_left(self, today: datetime.date | None = None) -> int | None:
+        """Whole days until the deadline, counting the deadline day itself; None without one."""
+        if self.deadline is None:
+            return None
+        today = today or timezone.localdate()
+        return max((self.deadline - today).days, 0)
+
+    @property
+    def is_open(self) -> bool:
+        if self.status != self.Status.LIVE:
+            return False
+        return self.deadline is None or self.deadline >= timezone.localdate()
+
+
+class Demand(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="demands")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.CharField(_("demand"), max_length=500)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("demand")
+        verbose_name_plural = _("demands")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Source(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="sources")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    published_on = models.DateField(_("date"), null=True, blank=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CampaignTarget(models.Model):
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="campaign_targets"
+    )
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="campaign_links")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "target"], name="unique_campaign_target")
+        ]
+        verbose_name = _("campaign target")
+        verbose_name_plural = _("campaign targets")
+
+    def __str__(self) -> str:
+        return str(self.target)

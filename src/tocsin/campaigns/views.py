@@ -1,0 +1,151 @@
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language, gettext
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_cookie
+
+from tocsin.districts import services as districts
+from tocsin.supporters.forms import JoinForm
+from tocsin.supporters.subscriptions import become_supporter
+from tocsin.targets.delegations import delegation_for, house_members_by_district
+
+from .forms import LocationForm, ZipForm
+from .models import Campaign
+
+
+def page_cache_key(slug: str, language: str) -> str:
+    return f"campaign-page:{slug}:{language}"
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    campaigns = Campaign.objects.live().select_related("organization")
+    return render(request, "campaigns/home.html", {"campaigns": campaigns})
+
+
+def campaign_for(request: HttpRequest, slug: str) -> Campaign:
+    """A public campaign, or a draft for organizers of its own organizations (a preview)."""
+    queryset = Campaign.objects.select_related("organization").prefetch_related("partners")
+    return get_object_or_404(queryset.viewable_by(request.user), slug=slug)
+
+
+def campaign_context(campaign: Campaign) -> dict:
+    targets = [
+        link.target
+        for link in campaign.campaign_targets.select_related("target").prefetch_related(
+            "target__offices", "target__social_accounts"
+        )
+    ]
+    return {
+        "campaign": campaign,
+        "demands": list(campaign.demands.all()),
+        "sources": list(campaign.sources.all()),
+        "targets": targets,
+        "asking_organizations": [campaign.organization, *campaign.partners.all()],
+    }
+
+
+@vary_on_cookie
+def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # Public pages are the same for everyone in a language, so the rendered page is cached;
+    # drafts (organizer previews) never are. Saves of a campaign clear its entries.
+    key = page_cache_key(slug, get_language())
+    html = cache.get(key)
+    if html is None:
+        campaign = campaign_for(request, slug)
+        context = campaign_context(campaign) | {"zip_form": ZipForm()}
+        html = render_to_string("campaigns/detail.html", context, request=request)
+        if campaign.status != Campaign.Status.DRAFT:
+            cache.set(key, html, settings.TOCSIN_PAGE_CACHE_SECONDS)
+    return HttpResponse(html)
+
+
+@require_http_methods(["GET", "POST"])
+def find_legislators(request: HttpRequest, slug: str) -> HttpResponse:
+    """ZIP first; a ZIP split between districts is narrowed by location or by picking one."""
+    campaign = campaign_for(request, slug)
+    context = {"campaign": campaign, "data_loaded": districts.zip_data_loaded()}
+    if request.method == "POST":
+        return _legislators_at_location(request, campaign, context)
+
+    zip_form = ZipForm(request.GET or None)
+    context["zip_form"] = zip_form
+    if not request.GET or not zip_form.is_valid():
+        return render(request, "campaigns/legislators.html", context, status=_status(zip_form))
+
+    lookup = districts.lookup_zip(zip_form.cleaned_data["zip"])
+    context["lookup"] = lookup
+    chosen = zip_form.cleaned_data["district"]
+    if chosen is not None and chosen not in lookup.districts:
+        zip_form.add_error("district", _district_not_in_zip_message())
+        return render(request, "campaigns/legislators.html", context, status=400)
+    if lookup.status == districts.ZipLookupStatus.FOUND:
+        chosen = lookup.districts[0]
+    if chosen is not None:
+        context["delegation"] = delegation_for(chosen)
+    elif lookup.status == districts.ZipLookupStatus.AMBIGUOUS:
+        context["candidates"] = house_members_by_district(lookup.districts)
+        context["boundaries_loaded"] = districts.boundaries_loaded()
+        states = {d.state for d in lookup.districts}
+        if len(states) == 1:
+            context["shared_senators"] = delegation_for(lookup.districts[0]).senators
+    return render(request, "campaigns/legislators.html", context)
+
+
+def _legislators_at_location(request, campaign, context) -> HttpResponse:
+    form = LocationForm(request.POST)
+    context["zip_form"] = ZipForm(initial={"zip": request.POST.get("zip", "")[:10]})
+    context["location_used"] = True
+    if not form.is_valid():
+        context["location_error"] = form.errors.get("__all__") or [
+            LocationForm.error_messages["invalid_location"]
+        ]
+        return render(request, "campaigns/legislators.html", context, status=400)
+    district = districts.district_at(form.cleaned_data["latitude"], form.cleaned_data["longitude"])
+    if district is None:
+        context["location_error"] = [_outside_message()]
+        return render(request, "campaigns/legislators.html", context, status=400)
+    context["delegation"] = delegation_for(district)
+    return render(request, "campaigns/legislators.html", context)
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and not form.is_valid() else 200
+
+
+def _district_not_in_zip_message() -> str:
+    return gettext("That district does not include this ZIP code. Pick one from the list.")
+
+
+def _outside_message() -> str:
+    return gettext(
+        "That location is not inside any US congressional district. Enter your ZIP code instead."
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for(request, slug)
+    organizations = [campaign.organization, *campaign.partners.all()]
+    form = JoinForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        become_supporter(
+            campaign=campaign,
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            postcode=form.cleaned_data["postcode"],
+            consents=form.chosen_consents(),
+            language=get_language(),
+        )
+        return redirect("campaigns:joined", slug=campaign.slug)
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "campaigns/join.html", {"campaign": campaign, "form": form}, status=status
+    )
+
+
+def joined(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for(request, slug)
+    return render(request, "campaigns/joined.html", {"campaign": campaign})

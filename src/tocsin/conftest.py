@@ -1,0 +1,109 @@
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir() -> Path:
+    """The public datasets beside the checkout (../shared/data), or TOCSIN_DATA_DIR."""
+    path = Path(os.environ.get("TOCSIN_DATA_DIR") or REPO_ROOT.parent / "shared" / "data")
+    if not (path / "congress" / "legislators-current.yaml").exists():
+        pytest.skip(f"public datasets not found at {path}; set TOCSIN_DATA_DIR")
+    return path
+
+
+class CollectingHandler:
+    """An aiosmtpd handler that keeps every message it is sent."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback; Django's SMTP backend is pointed at it."""
+    from aiosmtpd.controller import Controller
+
+    handler = CollectingHandler()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def run_tasks():
+    """Run every queued background task now, as the worker would (`tocsin db_worker`)."""
+    from django.core.management import call_command
+
+    def run():
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+    return run
+
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+
+
+@pytest.fixture
+def browser_page():
+    """A phone-sized page in headless Chromium (Debian's), driven by Playwright."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("TOCSIN_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing and TOCSIN_REQUIRE_BROWSER is set")
+        pytest.skip("browser tests need Debian's chromium: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls the test makes
+    # between browser steps are still ordinary synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844},
+            device_scale_factor=1,
+            is_mobile=True,
+            has_touch=True,
+            locale="en-US",
+        )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

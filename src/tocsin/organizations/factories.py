@@ -1,0 +1,41 @@
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils.text import slugify
+
+from tocsin.organizations.models import Membership, Organization
+
+ORGANIZERS_GROUP = "Organizers"
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Solidarity Group {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name)[:80])
+    website = "https://example.org/"
+
+
+class OrganizerFactory(factory.django.DjangoModelFactory):
+    """A staff user in the Organizers group, a member of `organizations` (a new group if none)."""
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"organizer{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    is_staff = True
+    password = factory.django.Password("a long organizer passphrase")
+
+    @factory.post_generation
+    def organizations(self, create, extracted, **kwargs):
+        if not create:
+            return
+        group, _ = Group.objects.get_or_create(name=ORGANIZERS_GROUP)
+        self.groups.add(group)
+        for organization in extracted if extracted is not None else [OrganizationFactory()]:
+            Membership.objects.get_or_create(organization=organization, user=self)

@@ -1,0 +1,36 @@
+"""Production: every secret must come from the environment, or start-up fails."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a random string of at least 50 characters in production; "
+        'generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
+if not env.str("DATABASE_URL", default=""):
+    raise ImproperlyConfigured("DATABASE_URL must be set in production (postgres://…).")
+if not env.list("ALLOWED_HOSTS", default=[]):
+    raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names in production.")
+
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

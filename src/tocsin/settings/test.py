@@ -1,0 +1,17 @@
+"""The test suite: the database comes from DATABASE_URL (SQLite or PostgreSQL)."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-key-" + "x" * 40
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+TOCSIN_PAGE_CACHE_SECONDS = 30
+TOCSIN_DATA_DIR = env.str("TOCSIN_DATA_DIR", default="")
+AXES_ENABLED = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

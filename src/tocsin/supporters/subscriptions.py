@@ -1,0 +1,107 @@
+"""Becoming a supporter and stopping again: consent given and withdrawn, with its wording."""
+
+from dataclasses import dataclass
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from tocsin.organizations.models import Organization
+
+from .models import Consent, Supporter
+
+UNSUBSCRIBE_SALT = "tocsin.supporters.unsubscribe"
+
+
+@dataclass(frozen=True)
+class ConsentChoice:
+    organization: Organization
+    wording: str
+
+
+def consent_wording(organization: Organization) -> str:
+    if organization.consent_wording.strip():
+        return organization.consent_wording.strip()
+    return gettext(
+        "Yes, %(organization)s may email me about its campaigns. "
+        "I can unsubscribe at any time with one click."
+    ) % {"organization": organization.name}
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def become_supporter(
+    *, campaign, name: str, email: str, postcode: str, consents: list[ConsentChoice], language: str
+) -> Supporter:
+    """Record the supporter and each consent once; a repeat submission adds nothing."""
+    from .tasks import send_welcome_mail
+
+    email = normalize_email(email)
+    now = timezone.now()
+    with transaction.atomic():
+        supporter, created = Supporter.objects.get_or_create(
+            email=email, defaults={"name": name, "postcode": postcode, "language": language}
+        )
+        if not created and supporter.erased_at is None:
+            # Someone who knows an address must not be able to rename its owner.
+            for field, value in (("name", name), ("postcode", postcode), ("language", language)):
+                if not getattr(supporter, field):
+                    setattr(supporter, field, value)
+            supporter.save(update_fields=["name", "postcode", "language"])
+        new_consent_ids = []
+        for choice in consents:
+            try:
+                with transaction.atomic():
+                    consent = Consent.objects.create(
+                        supporter=supporter,
+                        organization=choice.organization,
+                        campaign=campaign,
+                        wording=choice.wording,
+                        language=language,
+                        given_at=now,
+                    )
+            except IntegrityError:
+                continue  # already a current consent for this organization
+            new_consent_ids.append(consent.pk)
+        if new_consent_ids:
+            # Enqueued in the same transaction: the mail exists exactly when the consent does.
+            send_welcome_mail.enqueue(supporter.pk, new_consent_ids)
+    return supporter
+
+
+def unsubscribe_token(supporter: Supporter, organizations) -> str:
+    payload = {"s": supporter.pk, "o": sorted(o.pk for o in organizations)}
+    return signing.dumps(payload, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_path(supporter: Supporter, organizations) -> str:
+    return reverse(
+        "supporters:unsubscribe", kwargs={"token": unsubscribe_token(supporter, organizations)}
+    )
+
+
+@dataclass(frozen=True)
+class UnsubscribeRequest:
+    supporter_id: int
+    organization_ids: tuple[int, ...]
+
+
+def read_unsubscribe_token(token: str) -> UnsubscribeRequest | None:
+    try:
+        payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        return UnsubscribeRequest(int(payload["s"]), tuple(int(o) for o in payload["o"]))
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def withdraw_consents(request: UnsubscribeRequest) -> int:
+    """Withdraw every current consent the link covers; running it twice changes nothing more."""
+    return (
+        Consent.objects.current()
+        .filter(supporter_id=request.supporter_id, organization_id__in=request.organization_ids)
+        .update(withdrawn_at=timezone.now())
+    )

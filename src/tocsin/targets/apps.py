@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TargetsConfig(AppConfig):
+    name = "tocsin.targets"
+    verbose_name = _("Targets and offices")

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from tocsin.core import views as core_views
+
+admin.site.site_header = _("Tocsin back office")
+admin.site.site_title = _("Tocsin")
+admin.site.index_title = _("Campaigns, targets and supporters")
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("language/<str:code>/", core_views.switch_language, name="switch-language"),
+    path("admin/", admin.site.urls),
+    path("supporters/", include("tocsin.supporters.urls")),
+    path("", include("tocsin.campaigns.urls")),
+]
