@@ -52,9 +52,14 @@ def smtp_server(settings):
 
 
 @pytest.fixture
-def run_tasks():
+def run_tasks(monkeypatch):
     """Run every queued background task now, as the worker would (`tocsin db_worker`)."""
     from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker drops database connections it thinks are stale; inside a test's transaction
+    # that would close the very connection the test is using.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     def run():
         call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
