@@ -196,7 +196,9 @@ def sync_districts(source: str | None = None, *, allow_partial: bool = False) ->
                 dataset=dataset,
                 defaults={"source": location[:500], "rows": rows, "imported_at": now},
             )
-        transaction.on_commit(reset_indexes)
+    # This process sees the new rows at once; other processes notice the new import within
+    # RECHECK_SECONDS.
+    reset_indexes()
     return SyncResult(
         zip_pairs=len(pairs), zctas=len({z for z, _, _ in pairs}), boundaries=len(boundaries)
     )
