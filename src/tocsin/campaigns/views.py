@@ -9,7 +9,7 @@ from django.views.decorators.vary import vary_on_cookie
 
 from tocsin.districts import services as districts
 from tocsin.supporters.forms import JoinForm
-from tocsin.supporters.subscriptions import become_supporter
+from tocsin.supporters.services import become_supporter
 from tocsin.targets.delegations import delegation_for, house_members_by_district
 
 from .forms import LocationForm, ZipForm

@@ -1,11 +1,9 @@
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils.text import slugify
 
 from tocsin.organizations.models import Membership, Organization
-
-ORGANIZERS_GROUP = "Organizers"
+from tocsin.organizations.roles import ensure_organizers_group
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -35,7 +33,6 @@ class OrganizerFactory(factory.django.DjangoModelFactory):
     def organizations(self, create, extracted, **kwargs):
         if not create:
             return
-        group, _ = Group.objects.get_or_create(name=ORGANIZERS_GROUP)
-        self.groups.add(group)
+        self.groups.add(ensure_organizers_group())
         for organization in extracted if extracted is not None else [OrganizationFactory()]:
             Membership.objects.get_or_create(organization=organization, user=self)

@@ -4,7 +4,7 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .subscriptions import ConsentChoice, consent_wording
+from .services import ConsentChoice, consent_wording
 
 URL_PATTERN = re.compile(r"(https?://|www\.)|(\.[a-z]{2,}/)", re.IGNORECASE)
 POSTCODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,10}$")

@@ -25,6 +25,7 @@ class Supporter(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("erase_supporter", _("Can erase a supporter's personal data"))]
         verbose_name = _("supporter")
         verbose_name_plural = _("supporters")
 

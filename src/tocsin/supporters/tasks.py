@@ -5,7 +5,7 @@ from django.utils import translation
 from django_tasks import task
 
 from .models import Consent, Supporter
-from .subscriptions import unsubscribe_path
+from .services import unsubscribe_path
 
 
 @task()

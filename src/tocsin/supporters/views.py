@@ -5,7 +5,7 @@ from django.views.decorators.http import require_http_methods
 
 from tocsin.organizations.models import Organization
 
-from .subscriptions import read_unsubscribe_token, withdraw_consents
+from .services import read_unsubscribe_token, withdraw_consents
 
 
 # The signed token is the credential, and mail clients' one-click unsubscribe (RFC 8058)

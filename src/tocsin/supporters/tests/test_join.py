@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from tocsin.campaigns.factories import CampaignFactory
 from tocsin.organizations.factories import OrganizationFactory
 from tocsin.supporters.models import Consent, Supporter
-from tocsin.supporters.subscriptions import unsubscribe_path
+from tocsin.supporters.services import unsubscribe_path
 
 pytestmark = pytest.mark.django_db
 

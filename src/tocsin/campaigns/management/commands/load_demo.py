@@ -4,13 +4,13 @@ import datetime
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from tocsin.campaigns.models import Campaign, CampaignTarget, Demand, Source
 from tocsin.organizations.models import Membership, Organization
+from tocsin.organizations.roles import ensure_organizers_group
 from tocsin.targets.models import Chamber, Office, Target
 
 ORGANIZATIONS = [
@@ -242,8 +242,6 @@ class Command(BaseCommand):
         user.is_staff = True
         user.set_password(password)
         user.save()
-        group = Group.objects.filter(name="Organizers").first()
-        if group:
-            user.groups.add(group)
+        user.groups.add(ensure_organizers_group())
         for organization in organizations:
             Membership.objects.get_or_create(user=user, organization=organization)

@@ -105,3 +105,38 @@ def withdraw_consents(request: UnsubscribeRequest) -> int:
         .filter(supporter_id=request.supporter_id, organization_id__in=request.organization_ids)
         .update(withdrawn_at=timezone.now())
     )
+
+
+def export_supporter_data(supporter: Supporter) -> dict:
+    """Everything Tocsin holds about one person, for a subject-access request."""
+    return {
+        "name": supporter.name,
+        "email": supporter.email,
+        "postcode": supporter.postcode,
+        "language": supporter.language,
+        "joined": supporter.created_at.isoformat(),
+        "consents": [
+            {
+                "organization": consent.organization.name,
+                "campaign": consent.campaign.title if consent.campaign else None,
+                "wording": consent.wording,
+                "language": consent.language,
+                "given": consent.given_at.isoformat(),
+                "withdrawn": consent.withdrawn_at.isoformat() if consent.withdrawn_at else None,
+            }
+            for consent in supporter.consents.select_related("organization", "campaign")
+        ],
+    }
+
+
+def erase_supporter(supporter: Supporter) -> None:
+    """Remove a person's details for good. The row stays, anonymous, so counts still add up;
+    consents are withdrawn and their record of who agreed no longer names anyone."""
+    now = timezone.now()
+    with transaction.atomic():
+        supporter.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
+        supporter.email = None
+        supporter.name = ""
+        supporter.postcode = ""
+        supporter.erased_at = now
+        supporter.save(update_fields=["email", "name", "postcode", "erased_at"])

@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from tocsin.organizations.scoping import OrganizationScopedAdmin
+from tocsin.targets.models import Target
+
+from .models import Campaign, CampaignTarget, Demand, Source
+
+
+class DemandInline(admin.TabularInline):
+    model = Demand
+    extra = 1
+    fields = ["position", "text"]
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    extra = 1
+
+
+class CampaignTargetInline(admin.TabularInline):
+    model = CampaignTarget
+    extra = 1
+    autocomplete_fields = ["target"]
+    verbose_name = _("target")
+    verbose_name_plural = _("targets (members of Congress or your own)")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "target":
+            kwargs["queryset"] = Target.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(OrganizationScopedAdmin):
+    list_display = ["title", "organization", "status", "deadline", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["partners"]
+    inlines = [DemandInline, SourceInline, CampaignTargetInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "status", "deadline", "organization", "partners"]}),
+        (_("What supporters read"), {"fields": ["summary", "body"]}),
+    ]
+    view_on_site = True

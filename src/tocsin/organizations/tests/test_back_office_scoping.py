@@ -1,0 +1,153 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from tocsin.campaigns.factories import CampaignFactory
+from tocsin.campaigns.models import Campaign
+from tocsin.organizations.factories import OrganizationFactory, OrganizerFactory
+from tocsin.supporters.factories import ConsentFactory, SupporterFactory
+from tocsin.supporters.models import Supporter
+from tocsin.targets.factories import CustomTargetFactory, SenatorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    """Two groups, each with an organizer, a draft campaign, a custom target and a supporter."""
+    ours, theirs = OrganizationFactory(name="Our Group"), OrganizationFactory(name="Their Group")
+    shared_supporter = SupporterFactory(name="Both Groups Fan", email="fan@example.net")
+    ConsentFactory(supporter=shared_supporter, organization=ours, wording="Ours may email me")
+    ConsentFactory(supporter=shared_supporter, organization=theirs, wording="Theirs may email me")
+    their_supporter = SupporterFactory(name="Only Theirs", email="theirs@example.net")
+    ConsentFactory(supporter=their_supporter, organization=theirs)
+    return {
+        "ours": ours,
+        "theirs": theirs,
+        "organizer": OrganizerFactory(organizations=[ours]),
+        "our_campaign": CampaignFactory(organization=ours, title="Our Draft", status="draft"),
+        "their_campaign": CampaignFactory(organization=theirs, title="Their Draft", status="draft"),
+        "our_desk": CustomTargetFactory(organization=ours, name="Our Ministry Desk"),
+        "their_desk": CustomTargetFactory(organization=theirs, name="Their Ministry Desk"),
+        "senator": SenatorFactory(name="Tammy Baldwin", state="WI"),
+        "shared_supporter": shared_supporter,
+        "their_supporter": their_supporter,
+    }
+
+
+@pytest.fixture
+def organizer_client(client, world):
+    client.force_login(world["organizer"])
+    return client
+
+
+def test_campaign_list_and_pages_show_only_our_campaigns(organizer_client, world):
+    listing = organizer_client.get(reverse("admin:campaigns_campaign_changelist")).content.decode()
+    assert "Our Draft" in listing
+    assert "Their Draft" not in listing
+
+    ours = organizer_client.get(
+        reverse("admin:campaigns_campaign_change", args=[world["our_campaign"].pk])
+    )
+    assert ours.status_code == 200
+    theirs = organizer_client.get(
+        reverse("admin:campaigns_campaign_change", args=[world["their_campaign"].pk])
+    )
+    assert theirs.status_code == 302  # "does not exist", exactly as for a made-up id
+    assert "Their Draft" not in organizer_client.get(theirs.url).content.decode()
+
+
+def test_a_new_campaign_can_only_belong_to_our_group(organizer_client, world):
+    url = reverse("admin:campaigns_campaign_add")
+    form = organizer_client.get(url).content.decode()
+    assert "Our Group" in form
+    data = {
+        "title": "Sneaky",
+        "slug": "sneaky",
+        "status": "draft",
+        "organization": world["theirs"].pk,
+        "summary": "x",
+        "body": "",
+    }
+    for prefix in ("demands", "sources", "campaign_targets"):
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    response = organizer_client.post(url, data)
+    assert response.status_code == 200  # the form comes back with an error
+    assert not Campaign.objects.filter(slug="sneaky").exists()
+
+    data["organization"] = world["ours"].pk
+    response = organizer_client.post(url, data)
+    assert response.status_code == 302
+    assert Campaign.objects.get(slug="sneaky").organization == world["ours"]
+
+
+def test_target_search_offers_members_of_congress_and_our_own_targets_only(organizer_client, world):
+    response = organizer_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "campaigns",
+            "model_name": "campaigntarget",
+            "field_name": "target",
+            "term": "",
+        },
+    )
+    names = {result["text"] for result in response.json()["results"]}
+    assert any("Tammy Baldwin" in name for name in names)
+    assert "Our Ministry Desk" in names
+    assert "Their Ministry Desk" not in names
+    their_target = organizer_client.get(
+        reverse("admin:targets_target_change", args=[world["their_desk"].pk])
+    )
+    assert their_target.status_code == 302
+
+
+def test_supporters_are_listed_only_for_groups_they_gave_consent_to(organizer_client, world):
+    listing = organizer_client.get(
+        reverse("admin:supporters_supporter_changelist")
+    ).content.decode()
+    assert "Both Groups Fan" in listing
+    assert "Only Theirs" not in listing
+
+    page = organizer_client.get(
+        reverse("admin:supporters_supporter_change", args=[world["shared_supporter"].pk])
+    ).content.decode()
+    assert "Ours may email me" in page
+    assert "Theirs may email me" not in page  # who else they follow is not ours to see
+    hidden = organizer_client.get(
+        reverse("admin:supporters_supporter_change", args=[world["their_supporter"].pk])
+    )
+    assert hidden.status_code == 302
+
+
+def test_public_previews_of_drafts_are_for_their_own_organizers(organizer_client, world):
+    ours = organizer_client.get(world["our_campaign"].get_absolute_url())
+    theirs = organizer_client.get(world["their_campaign"].get_absolute_url())
+    assert ours.status_code == 200
+    assert theirs.status_code == 404
+
+
+def test_export_and_erase_of_one_supporter(organizer_client, world):
+    url = reverse("admin:supporters_supporter_changelist")
+    supporter = world["shared_supporter"]
+    export = organizer_client.post(
+        url, {"action": "export_data", "_selected_action": [supporter.pk]}
+    )
+    assert export["Content-Type"].startswith("application/json")
+    [data] = json.loads(export.content)
+    assert data["email"] == "fan@example.net"
+    assert {c["wording"] for c in data["consents"]} >= {"Ours may email me"}
+
+    organizer_client.post(url, {"action": "erase", "_selected_action": [supporter.pk]})
+    supporter.refresh_from_db()
+    assert supporter.erased_at is not None
+    assert (supporter.name, supporter.email, supporter.postcode) == ("", None, "")
+    assert not supporter.consents.current().exists()
+    assert Supporter.objects.count() == 2  # the row stays, so counts still add up
+
+    # Erasing someone who never gave us consent is impossible: they are not even selectable.
+    organizer_client.post(
+        url, {"action": "erase", "_selected_action": [world["their_supporter"].pk]}
+    )
+    world["their_supporter"].refresh_from_db()
+    assert world["their_supporter"].erased_at is None
