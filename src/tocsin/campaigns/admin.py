@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tocsin.organizations.scoping import OrganizationScopedAdmin
@@ -7,15 +9,22 @@ from tocsin.targets.models import Target
 from .models import Campaign, CampaignTarget, Demand, Source
 
 
+def wide_text(size: int) -> dict:
+    return {"widget": forms.TextInput(attrs={"size": size})}
+
+
 class DemandInline(admin.TabularInline):
     model = Demand
     extra = 1
     fields = ["position", "text"]
+    formfield_overrides = {models.CharField: wide_text(90)}
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(admin.StackedInline):
     model = Source
     extra = 1
+    fields = [("position", "published_on"), "title", "publisher", "url"]
+    formfield_overrides = {models.CharField: wide_text(70), models.URLField: wide_text(70)}
 
 
 class CampaignTargetInline(admin.TabularInline):
@@ -44,3 +53,4 @@ class CampaignAdmin(OrganizationScopedAdmin):
         (_("What supporters read"), {"fields": ["summary", "body"]}),
     ]
     view_on_site = True
+    formfield_overrides = {models.CharField: wide_text(70)}

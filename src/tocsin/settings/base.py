@@ -72,6 +72,9 @@ def database_from_env(default_url: str) -> dict:
     """One database, from DATABASE_URL; SQLite gets WAL and immediate transactions."""
     config = env.db_url("DATABASE_URL", default=default_url)
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # SQLite creates the file but not its directory; a first `tocsin migrate` should just work.
+        if config["NAME"] not in ("", ":memory:"):
+            Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         config.setdefault("OPTIONS", {}).update(
             {
                 "transaction_mode": "IMMEDIATE",

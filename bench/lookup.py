@@ -1,0 +1,109 @@
+"""How fast "find my legislators" resolves a place, next to a bare Django view.
+
+Loads the ZIP table and the boundaries into a throwaway SQLite database, then times, in one
+process and one run:
+  - a bare Django view (/healthz) through the test client, the yardstick;
+  - lookup_zip() for every ZIP code in the table;
+  - district_at() for a point inside every district and for random points across the US.
+Targets: lookup_zip p99 and district_at p99 each at most 1 ms, and both well under the bare
+view.
+
+    TOCSIN_DATA_DIR=../shared/data .venv/bin/python bench/lookup.py
+"""
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+work = tempfile.mkdtemp()
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tocsin.settings.development")
+os.environ["TOCSIN_VAR_DIR"] = work
+os.environ["DATABASE_URL"] = f"sqlite:///{work}/bench.sqlite3"
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import django  # noqa: E402
+
+django.setup()
+
+import shapely  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from tocsin.districts import services  # noqa: E402
+from tocsin.districts.models import DistrictBoundary, ZipDistrict  # noqa: E402
+
+
+def resident_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(len(ordered) * 0.99) - 1]
+
+
+def timed(function, arguments) -> list[float]:
+    samples = []
+    for argument in arguments:
+        start = time.perf_counter()
+        function(*argument)
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def main() -> None:
+    if not os.environ.get("TOCSIN_DATA_DIR"):
+        sys.exit("Set TOCSIN_DATA_DIR to the public data (e.g. ../shared/data).")
+    # Loaded by another process, so this one's memory holds only what the indexes take.
+    for command in (["migrate", "-v", "0"], ["sync-districts"]):
+        subprocess.run([sys.executable, "-m", "tocsin", *command], check=True)
+
+    client = Client()
+    bare = timed(lambda: client.get("/healthz"), [()] * 3000)
+
+    zips = [(z,) for z in ZipDistrict.objects.values_list("zcta", flat=True).distinct()]
+    services.reset_indexes()
+    before = resident_bytes()
+    start = time.perf_counter()
+    services.lookup_zip("53703")
+    zip_load = time.perf_counter() - start
+    zip_memory = resident_bytes() - before
+    start = time.perf_counter()
+    services.district_at(43.07, -89.38)
+    boundary_load = time.perf_counter() - start
+    boundary_memory = resident_bytes() - before - zip_memory
+
+    zip_samples = timed(services.lookup_zip, zips)
+    rng = random.Random(1299)
+    inside = []
+    for wkb in DistrictBoundary.objects.values_list("geometry_wkb", flat=True):
+        point = shapely.from_wkb(bytes(wkb)).representative_point()
+        inside.append((point.y, point.x))
+    scattered = [(rng.uniform(25, 49), rng.uniform(-124, -67)) for _ in range(20_000)]
+    point_samples = timed(services.district_at, inside + scattered)
+
+    bare_p50, bare_p99 = percentiles(bare)
+    print(f"{'what':34} {'n':>7} {'p50 ms':>8} {'p99 ms':>8} {'p99 / bare p99':>15}")
+    print(
+        f"{'bare Django view (/healthz)':34} {len(bare):7} "
+        f"{bare_p50:8.3f} {bare_p99:8.3f} {1:15.2f}"
+    )
+    for name, samples in (
+        ("lookup_zip, every ZIP", zip_samples),
+        ("district_at, in + random", point_samples),
+    ):
+        p50, p99 = percentiles(samples)
+        print(f"{name:34} {len(samples):7} {p50:8.3f} {p99:8.3f} {p99 / bare_p99:15.2f}")
+    print(
+        f"first use: ZIP index {zip_load * 1000:.0f} ms, {zip_memory / 2**20:.1f} MiB; "
+        f"boundary index {boundary_load * 1000:.0f} ms, "
+        f"{boundary_memory / 2**20:.1f} MiB (growth of resident memory)"
+    )
+
+
+if __name__ == "__main__":
+    main()
