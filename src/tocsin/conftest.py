@@ -3,6 +3,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,3 +113,21 @@ def browser_page():
             context.close()
             browser.close()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture(scope="module")
+def congress_data(django_db_setup, django_db_blocker, shared_data_dir):
+    """Real members of Congress, ZIP table and boundaries, loaded once for the module."""
+    from tocsin.districts.models import DatasetImport, DistrictBoundary, ZipDistrict
+    from tocsin.districts.services import reset_indexes
+    from tocsin.targets.models import Target
+
+    with django_db_blocker.unblock():
+        call_command("sync_legislators", source=str(shared_data_dir / "congress"), verbosity=0)
+        call_command("sync_districts", source=str(shared_data_dir), verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        for model in (ZipDistrict, DistrictBoundary, DatasetImport):
+            model.objects.all().delete()
+        Target.objects.all().delete()
+        reset_indexes()

@@ -13,5 +13,6 @@ urlpatterns = [
     path("language/<str:code>/", core_views.switch_language, name="switch-language"),
     path("admin/", admin.site.urls),
     path("supporters/", include("tocsin.supporters.urls")),
+    path("", include("tocsin.calls.urls")),
     path("", include("tocsin.campaigns.urls")),
 ]

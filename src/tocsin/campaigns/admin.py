@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from tocsin.organizations.scoping import OrganizationScopedAdmin
 from tocsin.targets.models import Target
 
-from .models import Campaign, CampaignTarget, Demand, Source
+from .models import Campaign, CampaignTarget, Demand, Source, TargetStance
 
 
 def wide_text(size: int) -> dict:
@@ -40,6 +40,19 @@ class CampaignTargetInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class StanceInline(admin.TabularInline):
+    model = TargetStance
+    extra = 0
+    autocomplete_fields = ["target"]
+    fields = ["target", "stance", "note"]
+    verbose_name_plural = _("where targets stand (for the whip count and call lists)")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "target":
+            kwargs["queryset"] = Target.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Campaign)
 class CampaignAdmin(OrganizationScopedAdmin):
     list_display = ["title", "organization", "status", "deadline", "updated_at"]
@@ -47,7 +60,7 @@ class CampaignAdmin(OrganizationScopedAdmin):
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["partners"]
-    inlines = [DemandInline, SourceInline, CampaignTargetInline]
+    inlines = [DemandInline, SourceInline, CampaignTargetInline, StanceInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "deadline", "organization", "partners"]}),
         (_("What supporters read"), {"fields": ["summary", "body"]}),

@@ -147,3 +147,30 @@ class CampaignTarget(models.Model):
 
     def __str__(self) -> str:
         return str(self.target)
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", _("Supports")
+    LEANS_YES = "leans_yes", _("Leaning yes")
+    UNDECIDED = "undecided", _("Undecided")
+    OPPOSES = "opposes", _("Opposes")
+
+
+class TargetStance(models.Model):
+    """Where a target stands on a campaign's ask. No row means unknown."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="stances")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="stances")
+    stance = models.CharField(_("stance"), max_length=20, choices=Stance.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "target"], name="one_stance_per_target")
+        ]
+        verbose_name = _("stance")
+        verbose_name_plural = _("stances")
+
+    def __str__(self) -> str:
+        return f"{self.target}: {self.get_stance_display()}"

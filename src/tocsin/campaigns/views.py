@@ -7,6 +7,7 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_cookie
 
+from tocsin.calls.services import call_count
 from tocsin.districts import services as districts
 from tocsin.supporters.forms import JoinForm
 from tocsin.supporters.services import become_supporter
@@ -27,7 +28,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def campaign_for(request: HttpRequest, slug: str) -> Campaign:
     """A public campaign, or a draft for organizers of its own organizations (a preview)."""
-    queryset = Campaign.objects.select_related("organization").prefetch_related("partners")
+    queryset = Campaign.objects.select_related("organization", "call_action").prefetch_related(
+        "partners"
+    )
     return get_object_or_404(queryset.viewable_by(request.user), slug=slug)
 
 
@@ -38,8 +41,13 @@ def campaign_context(campaign: Campaign) -> dict:
             "target__offices", "target__social_accounts"
         )
     ]
+    call_action = getattr(campaign, "call_action", None)
+    if call_action is not None and not call_action.is_active:
+        call_action = None
     return {
         "campaign": campaign,
+        "call_action": call_action,
+        "call_count": call_count(call_action) if call_action else 0,
         "demands": list(campaign.demands.all()),
         "sources": list(campaign.sources.all()),
         "targets": targets,

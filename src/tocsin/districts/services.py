@@ -210,3 +210,14 @@ def district_at(latitude: float, longitude: float) -> DistrictRef | None:
         if geometries[position].contains(point):
             return refs[position]
     return refs[hits[0]] if hits else None
+
+
+def district_centroid(district: DistrictRef) -> tuple[float, float] | None:
+    """A point inside the district (latitude, longitude), e.g. to find the nearest office."""
+    _tree, refs, geometries = _boundary_index()
+    try:
+        geometry = geometries[refs.index(district)]
+    except ValueError:
+        return None
+    point = geometry.representative_point()
+    return point.y, point.x

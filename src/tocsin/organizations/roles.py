@@ -14,6 +14,12 @@ ORGANIZER_PERMISSIONS = {
         "demand": ["add", "change", "delete", "view"],
         "source": ["add", "change", "delete", "view"],
         "campaigntarget": ["add", "change", "delete", "view"],
+        "targetstance": ["add", "change", "delete", "view"],
+    },
+    "calls": {
+        "callaction": ["add", "change", "delete", "view"],
+        "scriptvariant": ["add", "change", "delete", "view"],
+        "callreport": ["view"],
     },
     "targets": {
         "target": ["add", "change", "delete", "view"],

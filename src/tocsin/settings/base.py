@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "tocsin.districts",
     "tocsin.campaigns",
     "tocsin.supporters",
+    "tocsin.calls",
 ]
 
 MIDDLEWARE = [
@@ -158,7 +159,7 @@ TOCSIN_DATA_DIR = env.str("TOCSIN_DATA_DIR", default="")
 # Empty: pages show initials instead of loading a third-party image.
 TOCSIN_PHOTO_URL_TEMPLATE = env.str("TOCSIN_PHOTO_URL_TEMPLATE", default="")
 # Seconds a rendered public campaign page may be served from the cache.
-TOCSIN_PAGE_CACHE_SECONDS = env.int("TOCSIN_PAGE_CACHE_SECONDS", default=30)
+TOCSIN_PAGE_CACHE_SECONDS = env.int("TOCSIN_PAGE_CACHE_SECONDS", default=5)
 
 # No inline script or style anywhere: pages load /static files only.
 CONTENT_SECURITY_POLICY = {

@@ -8,10 +8,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from tocsin.calls.models import CallAction
 from tocsin.campaigns.models import Campaign, CampaignTarget, Demand, Source
 from tocsin.organizations.models import Membership, Organization
 from tocsin.organizations.roles import ensure_organizers_group
-from tocsin.targets.models import Chamber, Office, Target
+from tocsin.targets.models import Chamber, Office, SocialAccount, Target
 
 ORGANIZATIONS = [
     {
@@ -71,6 +72,28 @@ Enter your ZIP code to find your Representative, then call and ask them to co-sp
 """
 
 
+BALDWIN_SCRIPT = """Hello, my name is ______ and I live in {town}.
+
+I am calling because security forces in Honduras are firing on people who protest against \
+fraud in the 26 November election. Observers documented serious irregularities in the count, \
+and the Secretary General of the Organization of American States said he could not vouch for \
+the result and asked for a new election.
+
+The State Department has nonetheless certified that Honduras meets the human rights \
+conditions Congress set for aid, while more than twenty people have been killed by live fire.
+
+I ask {title} {name} not to recognise this result, and to use the Appropriations Committee \
+to hold and suspend all security funding for the Honduran government now. Thank you."""
+
+HR1299_SCRIPT = """Hello, my name is ______ and I am a constituent from {town}.
+
+I am calling to ask {title} {name} to co-sponsor the Berta Cáceres Human Rights in \
+Honduras Act, H.R. 1299. It would suspend US security aid to Honduras until the killings of \
+activists like Berta Cáceres are prosecuted and the police and army stop attacking protesters.
+
+Can I count on {title} {name} to sign on? Thank you."""
+
+
 class Command(BaseCommand):
     help = "Create or refresh the demo organizations, organizer and campaigns."
 
@@ -88,12 +111,15 @@ class Command(BaseCommand):
         }
         baldwin = self.baldwin()
         state_desk = self.state_department_desk(organizations["soa-watch"])
-        self.baldwin_campaign(organizations, [baldwin, state_desk])
-        self.hr1299_campaign(organizations)
+        baldwin_campaign = self.baldwin_campaign(organizations, [baldwin, state_desk])
+        self.baldwin_call(baldwin_campaign)
+        self.hr1299_call(self.hr1299_campaign(organizations))
         password = options["organizer_password"] or secrets.token_urlsafe(12)
         self.organizer(
             password, [organizations["soa-watch"], organizations["honduras-solidarity-network"]]
         )
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(self.style.SUCCESS("Demo campaigns loaded."))
         self.stdout.write(
             "Organizer login: http://127.0.0.1:8000/admin/  "
@@ -137,17 +163,61 @@ class Command(BaseCommand):
             kind=Office.Kind.MAIN,
             defaults={"city": "Washington", "state": "DC", "phone": "202-736-7660"},
         )
+        SocialAccount.objects.update_or_create(
+            target=target, network=SocialAccount.Network.X, defaults={"handle": "StateDept"}
+        )
         return target
+
+    def baldwin_call(self, campaign: Campaign) -> CallAction:
+        action, _created = CallAction.objects.update_or_create(
+            campaign=campaign,
+            defaults={
+                "title": "Call Senator Baldwin, then the State Department",
+                "intro": "Senator Baldwin sits on the Senate Appropriations Committee, which "
+                "decides on aid to Honduras. Call her Washington office, and if the line is busy, "
+                "one of her six Wisconsin offices. Then call the State Department's Honduras "
+                "desk. Keep calling: every call is logged.",
+                "script": BALDWIN_SCRIPT,
+                "target_mode": CallAction.TargetMode.FIXED,
+                "office_order": CallAction.OfficeOrder.WASHINGTON_FIRST,
+                "share_text": "Stop recognising a stolen election and end US security and "
+                "military aid to the Honduran regime:",
+                "hashtags": "#HondurasElections2017",
+                "mention_fallback": "{title} {name}",
+            },
+        )
+        return action
+
+    def hr1299_call(self, campaign: Campaign) -> CallAction:
+        action, _created = CallAction.objects.update_or_create(
+            campaign=campaign,
+            defaults={
+                "title": "Call your Representative",
+                "intro": "Enter your ZIP code and we will put your Representative's offices and "
+                "a short script in front of you.",
+                "script": HR1299_SCRIPT,
+                "target_mode": CallAction.TargetMode.LOOKUP,
+                "chambers": CallAction.Chambers.HOUSE,
+                "only_unsupportive": True,
+                "office_order": CallAction.OfficeOrder.NEAREST_FIRST,
+                "share_text": "I just asked my Representative to co-sponsor the Berta Cáceres "
+                "Human Rights in Honduras Act, H.R. 1299.",
+                "hashtags": "#BertaCaceresAct #Honduras",
+            },
+        )
+        return action
 
     def campaign(self, slug, organization, partners, fields, demands, sources, targets):
         campaign, _created = Campaign.objects.update_or_create(
             slug=slug, defaults={"organization": organization, **fields}
         )
         campaign.partners.set(partners)
-        campaign.demands.all().delete()
-        Demand.objects.bulk_create(
-            Demand(campaign=campaign, position=i, text=text) for i, text in enumerate(demands, 1)
-        )
+        # Updated in place: call reports and tallies point at demands.
+        for position, text in enumerate(demands, 1):
+            Demand.objects.update_or_create(
+                campaign=campaign, position=position, defaults={"text": text}
+            )
+        campaign.demands.filter(position__gt=len(demands)).delete()
         campaign.sources.all().delete()
         Source.objects.bulk_create(
             Source(campaign=campaign, position=i, **source) for i, source in enumerate(sources, 1)

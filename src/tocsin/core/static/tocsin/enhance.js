@@ -23,3 +23,30 @@
     });
   });
 })();
+
+// Share step: a live character count against each network's limit, and links that carry the
+// edited text. Without this file the links carry the text as written.
+(function () {
+  "use strict";
+  var composeBase = {
+    x: "https://x.com/intent/post?text=",
+    bluesky: "https://bsky.app/intent/compose?text="
+  };
+  document.querySelectorAll("[data-share]").forEach(function (box) {
+    var area = box.querySelector("textarea");
+    var counter = box.querySelector("[data-count]");
+    var line = counter && counter.parentElement;
+    var link = box.querySelector("a[data-compose]");
+    var limit = parseInt(box.dataset.limit, 10);
+    function update() {
+      var length = Array.from(area.value).length;
+      counter.textContent = length;
+      if (line) { line.classList.toggle("over", length > limit); }
+      if (link && composeBase[link.dataset.compose]) {
+        link.href = composeBase[link.dataset.compose] + encodeURIComponent(area.value);
+      }
+    }
+    area.addEventListener("input", update);
+    update();
+  });
+})();

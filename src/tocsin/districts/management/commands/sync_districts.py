@@ -24,9 +24,10 @@ class Command(BaseCommand):
             result = sync_districts(source, allow_partial=allow_partial)
         except DatasetError as error:
             raise CommandError(f"Nothing was changed: {error}") from error
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Loaded {result.zip_pairs} ZIP–district pairs for {result.zctas} ZIP codes "
-                f"and {result.boundaries} district boundaries."
+        if options["verbosity"] >= 1:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded {result.zip_pairs} ZIP–district pairs for {result.zctas} ZIP codes "
+                    f"and {result.boundaries} district boundaries."
+                )
             )
-        )

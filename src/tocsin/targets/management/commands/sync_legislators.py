@@ -27,11 +27,12 @@ class Command(BaseCommand):
         chambers = ", ".join(
             f"{count} {chamber}" for chamber, count in sorted(result.members_by_chamber.items())
         )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Members of Congress: {result.created} new, {result.updated} changed, "
-                f"{result.retired} no longer in office ({chambers}); {result.offices} offices "
-                f"({result.offices_retired} no longer listed); "
-                f"{result.social_accounts} social accounts."
+        if options["verbosity"] >= 1:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Members of Congress: {result.created} new, {result.updated} changed, "
+                    f"{result.retired} no longer in office ({chambers}); {result.offices} offices "
+                    f"({result.offices_retired} no longer listed); "
+                    f"{result.social_accounts} social accounts."
+                )
             )
-        )

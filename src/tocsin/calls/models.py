@@ -1,0 +1,192 @@
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tocsin.campaigns.models import Campaign
+from tocsin.targets.models import Office, Target
+
+
+class CallAction(models.Model):
+    """ "Call these people with this script": one per campaign."""
+
+    class TargetMode(models.TextChoices):
+        FIXED = "fixed", _("A fixed list (the campaign's targets)")
+        LOOKUP = "lookup", _("The supporter's own legislators, by ZIP or location")
+        BOTH = "both", _("Both: the campaign's targets and the supporter's legislators")
+
+    class Chambers(models.TextChoices):
+        HOUSE = "house", _("Their representative")
+        SENATE = "senate", _("Their senators")
+        BOTH = "both", _("Their representative and senators")
+
+    class CustomPlacement(models.TextChoices):
+        FIRST = "first", _("First")
+        LAST = "last", _("Last")
+        FALLBACK = "fallback", _("Only when the lookup finds nobody")
+
+    class OfficeOrder(models.TextChoices):
+        WASHINGTON_FIRST = "washington_first", _("Washington office first")
+        NEAREST_FIRST = "nearest_first", _("Nearest district office first")
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, related_name="call_action", verbose_name=_("campaign")
+    )
+    is_active = models.BooleanField(_("taking calls"), default=True)
+    title = models.CharField(_("title"), max_length=200, help_text=_("e.g. Call Senator Baldwin"))
+    intro = models.TextField(_("introduction"), blank=True)
+    script = models.TextField(
+        _("script"),
+        help_text=_(
+            "What supporters say. Placeholders: {title}, {name} (the person called), "
+            "{zip} and {town} (the supporter's, when given)."
+        ),
+    )
+    target_mode = models.CharField(
+        _("whom to call"), max_length=10, choices=TargetMode.choices, default=TargetMode.FIXED
+    )
+    chambers = models.CharField(
+        _("which legislators"), max_length=10, choices=Chambers.choices, default=Chambers.BOTH
+    )
+    custom_placement = models.CharField(
+        _("campaign targets go"),
+        max_length=10,
+        choices=CustomPlacement.choices,
+        default=CustomPlacement.FIRST,
+    )
+    only_unsupportive = models.BooleanField(
+        _("skip supporters"),
+        default=False,
+        help_text=_("Leave out targets recorded as already supporting (unknown counts as not)."),
+    )
+    office_order = models.CharField(
+        _("office order"),
+        max_length=20,
+        choices=OfficeOrder.choices,
+        default=OfficeOrder.WASHINGTON_FIRST,
+    )
+    share_text = models.TextField(
+        _("post to share"),
+        blank=True,
+        help_text=_("The targets' handles and the hashtags are added for each network."),
+    )
+    hashtags = models.CharField(_("hashtags"), max_length=200, blank=True)
+    mention_fallback = models.CharField(
+        _("when a target has no account"),
+        max_length=100,
+        default="{name}",
+        help_text=_("What to write instead of a handle. {name} and {title} are filled in."),
+    )
+
+    class Meta:
+        verbose_name = _("call action")
+        verbose_name_plural = _("call actions")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def uses_lookup(self) -> bool:
+        return self.target_mode != self.TargetMode.FIXED
+
+
+class ScriptVariant(models.Model):
+    """A different script for one target, e.g. thanking a co-sponsor instead of asking."""
+
+    action = models.ForeignKey(CallAction, on_delete=models.CASCADE, related_name="variants")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, verbose_name=_("target"))
+    script = models.TextField(_("script"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["action", "target"], name="one_variant_per_target")
+        ]
+        verbose_name = _("script for one target")
+        verbose_name_plural = _("scripts for particular targets")
+
+    def __str__(self) -> str:
+        return str(self.target)
+
+
+class Outcome(models.TextChoices):
+    TALKED = "talked", _("Talked to staff")
+    VOICEMAIL = "voicemail", _("Left a voicemail")
+    BUSY = "busy", _("Busy or no answer")
+    VOICEMAIL_FULL = "voicemail_full", _("Voicemail full")
+    SKIPPED = "skipped", _("Skipped")
+
+
+DEAD_LINE_OUTCOMES = (Outcome.BUSY, Outcome.VOICEMAIL_FULL)
+
+
+class CallReport(models.Model):
+    """One outcome a supporter reported. Inserted once per idempotency key, never updated
+    except to mark it folded into the tallies."""
+
+    key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    action = models.ForeignKey(CallAction, on_delete=models.CASCADE, related_name="reports")
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="call_reports")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="call_reports")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    demands_raised = models.CharField(
+        max_length=200, blank=True, help_text="Comma-separated ids of the demands raised."
+    )
+    place = models.CharField(
+        max_length=8, blank=True, help_text="The supporter's district (WI-2) or state, if known."
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    folded = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["id"], condition=models.Q(folded=False), name="call_reports_to_fold"
+            )
+        ]
+        verbose_name = _("call report")
+        verbose_name_plural = _("call reports")
+
+    def __str__(self) -> str:
+        return f"{self.target} · {self.get_outcome_display()}"
+
+
+class CallTally(models.Model):
+    """Reports folded into counts per target, office, outcome, day and place."""
+
+    action = models.ForeignKey(CallAction, on_delete=models.CASCADE, related_name="tallies")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="call_tallies")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    day = models.DateField()
+    place = models.CharField(max_length=8, blank=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "target", "office", "outcome", "day", "place"],
+                name="one_tally_per_key",
+            )
+        ]
+        verbose_name = _("call tally")
+        verbose_name_plural = _("call tallies")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.target_id}/{self.office_id} {self.outcome}: {self.count}"
+
+
+class DemandTally(models.Model):
+    action = models.ForeignKey(CallAction, on_delete=models.CASCADE, related_name="+")
+    demand = models.ForeignKey("campaigns.Demand", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "demand", "day"], name="one_demand_tally_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} demand {self.demand_id}: {self.count}"

@@ -1,0 +1,326 @@
+"""The call-in flow: whom to call, in which order, what to say, and counting what happened.
+
+A report is one INSERT (ignored when its idempotency key was seen before). Nothing on the
+request path updates a shared counter: tallies are folded in from unfolded reports at most
+every few seconds, under a lock, and the public count is read from the tallies.
+"""
+
+import datetime
+import math
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.core.cache import cache
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from tocsin.campaigns.models import Stance, TargetStance
+from tocsin.districts import services as districts
+from tocsin.districts.states import STATES
+from tocsin.targets.delegations import delegation_for
+from tocsin.targets.models import Chamber, Office, Target
+
+from .models import (
+    DEAD_LINE_OUTCOMES,
+    CallAction,
+    CallReport,
+    CallTally,
+    DemandTally,
+    Outcome,
+    ScriptVariant,
+)
+
+COUNT_CACHE_SECONDS = 5
+LINE_HEALTH_CACHE_SECONDS = 60
+LINE_HEALTH_DAYS = 7
+DEAD_LINE_MIN_ATTEMPTS = 5
+DEAD_LINE_SHARE = 0.5
+FOLD_BATCH = 5000
+FOLD_LOCK_ID = 7_301_299  # any constant: serialises folds on PostgreSQL
+OFFICE_HOURS = (9, 17)  # a congressional office is likely answered 9:00–17:00 on weekdays
+WASHINGTON_TIMEZONE = "America/New_York"
+
+
+class ReportRefused(ValueError):
+    """The report does not match this campaign's targets and offices."""
+
+
+# ---------------------------------------------------------------------------- whom to call
+
+
+def targets_for(action: CallAction, district: districts.DistrictRef | None) -> list[Target]:
+    """The people a supporter in `district` calls, in order, each once."""
+    custom = [
+        link.target
+        for link in action.campaign.campaign_targets.select_related("target")
+        if link.target.is_active
+    ]
+    looked_up: list[Target] = []
+    if action.uses_lookup and district is not None:
+        delegation = delegation_for(district)
+        if action.chambers in (CallAction.Chambers.HOUSE, CallAction.Chambers.BOTH):
+            looked_up += delegation.house_members
+        if action.chambers in (CallAction.Chambers.SENATE, CallAction.Chambers.BOTH):
+            looked_up += delegation.senators
+
+    mode, placement = action.target_mode, action.custom_placement
+    if mode == CallAction.TargetMode.FIXED:
+        chosen = custom
+    elif mode == CallAction.TargetMode.LOOKUP:
+        chosen = looked_up
+    elif placement == CallAction.CustomPlacement.FIRST:
+        chosen = custom + looked_up
+    elif placement == CallAction.CustomPlacement.LAST:
+        chosen = looked_up + custom
+    else:
+        chosen = looked_up or custom
+
+    if action.only_unsupportive:
+        supporting = set(
+            TargetStance.objects.filter(
+                campaign=action.campaign_id, stance=Stance.SUPPORTS
+            ).values_list("target_id", flat=True)
+        )
+        chosen = [t for t in chosen if t.pk not in supporting]
+    seen: set[int] = set()
+    return [t for t in chosen if not (t.pk in seen or seen.add(t.pk))]
+
+
+# ---------------------------------------------------------------------------- offices
+
+
+@dataclass(frozen=True)
+class OfficeClock:
+    local_time: datetime.datetime
+    likely_open: bool
+
+
+def office_timezone(office: Office) -> ZoneInfo:
+    if office.kind == Office.Kind.WASHINGTON:
+        return ZoneInfo(WASHINGTON_TIMEZONE)
+    state = STATES.get(office.state) or STATES.get(office.target.state)
+    return ZoneInfo(state.timezone if state else WASHINGTON_TIMEZONE)
+
+
+def office_clock(office: Office, now: datetime.datetime | None = None) -> OfficeClock:
+    local = (now or timezone.now()).astimezone(office_timezone(office))
+    opens, closes = OFFICE_HOURS
+    return OfficeClock(local, local.weekday() < 5 and opens <= local.hour < closes)
+
+
+def dead_lines(office_ids) -> set[int]:
+    """Offices whose lines were mostly busy or full lately (from the tallies, cached)."""
+    office_ids = sorted(set(office_ids))
+    if not office_ids:
+        return set()
+    key = "calls:dead-lines:" + ",".join(map(str, office_ids))
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    since = timezone.now().date() - datetime.timedelta(days=LINE_HEALTH_DAYS)
+    rows = (
+        CallTally.objects.filter(office_id__in=office_ids, day__gte=since)
+        .exclude(outcome=Outcome.SKIPPED)
+        .values("office_id")
+        .annotate(
+            attempts=models.Sum("count"),
+            dead=models.Sum("count", filter=models.Q(outcome__in=DEAD_LINE_OUTCOMES)),
+        )
+    )
+    dead = {
+        row["office_id"]
+        for row in rows
+        if row["attempts"] >= DEAD_LINE_MIN_ATTEMPTS
+        and (row["dead"] or 0) >= DEAD_LINE_SHARE * row["attempts"]
+    }
+    cache.set(key, dead, LINE_HEALTH_CACHE_SECONDS)
+    return dead
+
+
+def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    latitude = math.radians((a[0] + b[0]) / 2)
+    dx = math.radians(b[1] - a[1]) * math.cos(latitude)
+    dy = math.radians(b[0] - a[0])
+    return 6371 * math.hypot(dx, dy)
+
+
+def ordered_offices(
+    action: CallAction, target: Target, district: districts.DistrictRef | None
+) -> list[Office]:
+    """Washington first or nearest first, as the organizer chose; lines that have mostly
+    been dead lately go to the end."""
+    offices = [o for o in target.offices.all() if o.is_active and not o.hidden]
+    centre = districts.district_centroid(district) if district else None
+
+    def base_key(office: Office):
+        is_washington = office.kind == Office.Kind.WASHINGTON
+        if action.office_order == CallAction.OfficeOrder.NEAREST_FIRST and centre:
+            if office.latitude is not None and office.longitude is not None:
+                return (0, _distance_km(centre, (office.latitude, office.longitude)))
+            return (1 if not is_washington else 2, office.position)
+        return (0 if is_washington else 1, office.position)
+
+    offices.sort(key=base_key)
+    dead = dead_lines(o.pk for o in offices)
+    return sorted(offices, key=lambda o: o.pk in dead)  # stable: keeps the order above
+
+
+# ---------------------------------------------------------------------------- script
+
+
+class _Placeholders(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def script_for(action: CallAction, target: Target, *, zip_code: str = "", town: str = "") -> str:
+    variant = ScriptVariant.objects.filter(action=action, target=target).first()
+    text = variant.script if variant else action.script
+    values = _Placeholders(
+        title=target.title, name=target.name, zip=zip_code or "______", town=town or "______"
+    )
+    try:
+        return text.format_map(values)
+    except (ValueError, IndexError, AttributeError):
+        return text  # an organizer's stray brace shows as written rather than breaking
+
+
+# ---------------------------------------------------------------------------- reports
+
+
+def _fixed_target_ids(action: CallAction) -> frozenset[int]:
+    key = f"calls:fixed-targets:{action.pk}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = frozenset(action.campaign.campaign_targets.values_list("target_id", flat=True))
+        cache.set(key, ids, 30)
+    return ids
+
+
+def _may_be_called(action: CallAction, target: Target, district) -> bool:
+    if not target.is_active:
+        return False
+    if action.target_mode != CallAction.TargetMode.LOOKUP and target.pk in _fixed_target_ids(
+        action
+    ):
+        return True
+    if not action.uses_lookup or target.kind != Target.Kind.LEGISLATOR:
+        return False
+    chambers = {
+        CallAction.Chambers.HOUSE: {Chamber.HOUSE},
+        CallAction.Chambers.SENATE: {Chamber.SENATE},
+        CallAction.Chambers.BOTH: {Chamber.HOUSE, Chamber.SENATE},
+    }[action.chambers]
+    if target.chamber not in chambers:
+        return False
+    if district is None:
+        return False
+    if target.chamber == Chamber.SENATE:
+        return target.state == district.state
+    return (target.state, target.district or 0) == (district.state, district.district)
+
+
+def report_call(
+    action: CallAction,
+    *,
+    key: uuid.UUID,
+    target_id: int,
+    office_id: int,
+    outcome: str,
+    demand_ids: list[int],
+    district: districts.DistrictRef | None,
+) -> None:
+    """Record one outcome; the same key again (a double tap, a retry) records nothing."""
+    if outcome not in Outcome.values:
+        raise ReportRefused("unknown outcome")
+    office = (
+        Office.objects.select_related("target")
+        .filter(pk=office_id, target_id=target_id, is_active=True, hidden=False)
+        .first()
+    )
+    if office is None or not _may_be_called(action, office.target, district):
+        raise ReportRefused("that office is not one this campaign calls")
+    valid_demands = (
+        set(action.campaign.demands.values_list("pk", flat=True)) if demand_ids else set()
+    )
+    if not set(demand_ids) <= valid_demands:
+        raise ReportRefused("unknown demand")
+    CallReport.objects.bulk_create(
+        [
+            CallReport(
+                key=key,
+                action=action,
+                target_id=target_id,
+                office=office,
+                outcome=outcome,
+                demands_raised=",".join(str(d) for d in sorted(set(demand_ids))),
+                place=district.label if district else "",
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+# ---------------------------------------------------------------------------- counts
+
+
+def fold_reports(batch: int = FOLD_BATCH) -> int:
+    """Add unfolded reports to the tallies; returns how many were folded."""
+    folded = 0
+    while True:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLD_LOCK_ID])
+            rows = list(
+                CallReport.objects.filter(folded=False)
+                .order_by("id")
+                .values_list(
+                    "id", "action_id", "target_id", "office_id", "outcome", "created_at",
+                    "place", "demands_raised",
+                )[:batch]
+            )  # fmt: skip
+            if not rows:
+                return folded
+            tallies: Counter = Counter()
+            demand_tallies: Counter = Counter()
+            for _id, action_id, target_id, office_id, outcome, created, place, demands in rows:
+                day = created.astimezone(datetime.UTC).date()
+                tallies[(action_id, target_id, office_id, outcome, day, place)] += 1
+                for demand_id in filter(None, demands.split(",")):
+                    demand_tallies[(action_id, int(demand_id), day)] += 1
+            for (action_id, target_id, office_id, outcome, day, place), count in tallies.items():
+                key = {
+                    "action_id": action_id, "target_id": target_id, "office_id": office_id,
+                    "outcome": outcome, "day": day, "place": place,
+                }  # fmt: skip
+                if not CallTally.objects.filter(**key).update(count=models.F("count") + count):
+                    CallTally.objects.create(**key, count=count)
+            for (action_id, demand_id, day), count in demand_tallies.items():
+                key = {"action_id": action_id, "demand_id": demand_id, "day": day}
+                if not DemandTally.objects.filter(**key).update(count=models.F("count") + count):
+                    DemandTally.objects.create(**key, count=count)
+            ids = [row[0] for row in rows]
+            for start in range(0, len(ids), 500):
+                CallReport.objects.filter(id__in=ids[start : start + 500]).update(folded=True)
+            folded += len(rows)
+        if len(rows) < batch:
+            return folded
+
+
+def call_count(action: CallAction) -> int:
+    """Calls reported for this action (skips not counted), at most a few seconds stale."""
+    key = f"calls:count:{action.pk}"
+    count = cache.get(key)
+    if count is None:
+        fold_reports()
+        count = (
+            CallTally.objects.filter(action=action)
+            .exclude(outcome=Outcome.SKIPPED)
+            .aggregate(total=models.Sum("count"))["total"]
+            or 0
+        )
+        cache.set(key, count, COUNT_CACHE_SECONDS)
+    return count
