@@ -134,7 +134,7 @@ class CallReport(models.Model):
     place = models.CharField(
         max_length=8, blank=True, help_text="The supporter's district (WI-2) or state, if known."
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
     folded = models.BooleanField(default=False)
 
     class Meta:

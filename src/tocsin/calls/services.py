@@ -38,6 +38,8 @@ LINE_HEALTH_DAYS = 7
 DEAD_LINE_MIN_ATTEMPTS = 5
 DEAD_LINE_SHARE = 0.5
 FOLD_BATCH = 5000
+REPORT_FACTS_CACHE_SECONDS = 30
+ACTION_CACHE_SECONDS = 10
 FOLD_LOCK_ID = 7_301_299  # any constant: serialises folds on PostgreSQL
 OFFICE_HOURS = (9, 17)  # a congressional office is likely answered 9:00–17:00 on weekdays
 WASHINGTON_TIMEZONE = "America/New_York"
@@ -190,36 +192,68 @@ def script_for(action: CallAction, target: Target, *, zip_code: str = "", town: 
 # ---------------------------------------------------------------------------- reports
 
 
+@dataclass(frozen=True)
+class ReportableOffice:
+    """What checking a report needs to know about an office and its person (cached briefly)."""
+
+    office_id: int
+    target_id: int
+    callable: bool
+    kind: str
+    chamber: str
+    state: str
+    district: int
+
+
+def _reportable_office(office_id: int) -> ReportableOffice | None:
+    key = f"calls:office:{office_id}"
+    facts = cache.get(key)
+    if facts is None:
+        office = Office.objects.select_related("target").filter(pk=office_id).first()
+        if office is None:
+            return None
+        target = office.target
+        facts = ReportableOffice(
+            office_id=office.pk,
+            target_id=target.pk,
+            callable=office.is_active and not office.hidden and target.is_active,
+            kind=target.kind,
+            chamber=target.chamber,
+            state=target.state,
+            district=target.district or 0,
+        )
+        cache.set(key, facts, REPORT_FACTS_CACHE_SECONDS)
+    return facts
+
+
 def _fixed_target_ids(action: CallAction) -> frozenset[int]:
     key = f"calls:fixed-targets:{action.pk}"
     ids = cache.get(key)
     if ids is None:
         ids = frozenset(action.campaign.campaign_targets.values_list("target_id", flat=True))
-        cache.set(key, ids, 30)
+        cache.set(key, ids, REPORT_FACTS_CACHE_SECONDS)
     return ids
 
 
-def _may_be_called(action: CallAction, target: Target, district) -> bool:
-    if not target.is_active:
+def _may_be_called(action: CallAction, office: ReportableOffice, district) -> bool:
+    if not office.callable:
         return False
-    if action.target_mode != CallAction.TargetMode.LOOKUP and target.pk in _fixed_target_ids(
-        action
+    if action.target_mode != CallAction.TargetMode.LOOKUP and office.target_id in (
+        _fixed_target_ids(action)
     ):
         return True
-    if not action.uses_lookup or target.kind != Target.Kind.LEGISLATOR:
+    if not action.uses_lookup or office.kind != Target.Kind.LEGISLATOR or district is None:
         return False
     chambers = {
         CallAction.Chambers.HOUSE: {Chamber.HOUSE},
         CallAction.Chambers.SENATE: {Chamber.SENATE},
         CallAction.Chambers.BOTH: {Chamber.HOUSE, Chamber.SENATE},
     }[action.chambers]
-    if target.chamber not in chambers:
+    if office.chamber not in chambers:
         return False
-    if district is None:
-        return False
-    if target.chamber == Chamber.SENATE:
-        return target.state == district.state
-    return (target.state, target.district or 0) == (district.state, district.district)
+    if office.chamber == Chamber.SENATE:
+        return office.state == district.state
+    return (office.state, office.district) == (district.state, district.district)
 
 
 def report_call(
@@ -231,36 +265,87 @@ def report_call(
     outcome: str,
     demand_ids: list[int],
     district: districts.DistrictRef | None,
-) -> None:
-    """Record one outcome; the same key again (a double tap, a retry) records nothing."""
+    valid_demand_ids: set[int] | None = None,
+) -> bool:
+    """Record one outcome; the same key again (a double tap, a retry) records nothing.
+
+    Returns whether this call recorded it. The checks read briefly cached facts, so a report
+    costs one INSERT.
+    """
     if outcome not in Outcome.values:
         raise ReportRefused("unknown outcome")
-    office = (
-        Office.objects.select_related("target")
-        .filter(pk=office_id, target_id=target_id, is_active=True, hidden=False)
-        .first()
-    )
-    if office is None or not _may_be_called(action, office.target, district):
+    office = _reportable_office(office_id)
+    if (
+        office is None
+        or office.target_id != target_id
+        or not _may_be_called(action, office, district)
+    ):
         raise ReportRefused("that office is not one this campaign calls")
-    valid_demands = (
-        set(action.campaign.demands.values_list("pk", flat=True)) if demand_ids else set()
+    if demand_ids:
+        if valid_demand_ids is None:
+            valid_demand_ids = set(action.campaign.demands.values_list("pk", flat=True))
+        if not set(demand_ids) <= valid_demand_ids:
+            raise ReportRefused("unknown demand")
+    return _insert_report(
+        key=key,
+        action_id=action.pk,
+        target_id=target_id,
+        office_id=office_id,
+        outcome=outcome,
+        demands_raised=",".join(str(d) for d in sorted(set(demand_ids))),
+        place=district.label if district else "",
+        created_at=timezone.now(),
+        folded=False,
     )
-    if not set(demand_ids) <= valid_demands:
-        raise ReportRefused("unknown demand")
-    CallReport.objects.bulk_create(
-        [
-            CallReport(
-                key=key,
-                action=action,
-                target_id=target_id,
-                office=office,
-                outcome=outcome,
-                demands_raised=",".join(str(d) for d in sorted(set(demand_ids))),
-                place=district.label if district else "",
-            )
-        ],
-        ignore_conflicts=True,
+
+
+def _insert_report(**values) -> bool:
+    """One INSERT … ON CONFLICT (key) DO NOTHING, in autocommit: a single round trip and no ORM
+    machinery on the hottest write of a campaign. True when the row is new."""
+    meta = CallReport._meta
+    columns = [meta.get_field(name) for name in values]
+    params = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(columns, values.values(), strict=True)
+    ]
+    quote = connection.ops.quote_name
+    # Identifiers come from the model, values go as parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO NOTHING".format(  # noqa: S608
+        quote(meta.db_table),
+        ", ".join(quote(field.column) for field in columns),
+        ", ".join(["%s"] * len(columns)),
+        quote(meta.get_field("key").column),
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount == 1
+
+
+@dataclass(frozen=True)
+class PublicAction:
+    action: CallAction
+    demands: tuple
+
+
+def public_action(slug: str) -> PublicAction | None:
+    """A live or closed campaign's active call action and its demands, cached briefly:
+    every step and report of the flow needs them."""
+    key = f"calls:action:{slug}"
+    found = cache.get(key)
+    if found is None:
+        action = (
+            CallAction.objects.select_related("campaign", "campaign__organization")
+            .filter(campaign__slug=slug, is_active=True)
+            .exclude(campaign__status="draft")
+            .first()
+        )
+        found = PublicAction(action, tuple(action.campaign.demands.all())) if action else False
+        cache.set(key, found, ACTION_CACHE_SECONDS)
+    return found or None
+
+
+def forget_public_action(slug: str) -> None:
+    cache.delete(f"calls:action:{slug}")
 
 
 # ---------------------------------------------------------------------------- counts

@@ -20,6 +20,10 @@ from .sharing import LIMITS, clean_instance, compose_url, share_posts
 
 
 def action_for(request: HttpRequest, slug: str) -> CallAction:
+    public = services.public_action(slug)
+    if public is not None:
+        return public.action
+    # Drafts are previewed by their own organizers only, and never cached.
     campaign = get_object_or_404(
         Campaign.objects.viewable_by(request.user).select_related("organization"), slug=slug
     )
@@ -221,7 +225,8 @@ def _render_step(request, action, place, position, tried, form=None, status=200)
 @require_POST
 def report(request: HttpRequest, slug: str) -> HttpResponse:
     action = action_for(request, slug)
-    demands = list(action.campaign.demands.all())
+    public = services.public_action(slug)
+    demands = list(public.demands) if public else list(action.campaign.demands.all())
     form = ReportForm(request.POST, demands=demands)
     if not action.campaign.is_open:
         return redirect("calls:start", slug=slug)
@@ -248,6 +253,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             outcome=data["outcome"],
             demand_ids=data["demands"],
             district=place.district,
+            valid_demand_ids={d.pk for d in demands},
         )
     except services.ReportRefused:
         return _refused(request, action, status=400)

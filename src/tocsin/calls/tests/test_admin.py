@@ -1,0 +1,45 @@
+import pytest
+from django.urls import reverse
+
+from tocsin.calls.factories import CallActionFactory
+from tocsin.calls.models import CallAction
+from tocsin.campaigns.factories import CampaignFactory
+from tocsin.organizations.factories import OrganizationFactory, OrganizerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_organizers_manage_only_their_own_call_actions(client):
+    ours, theirs = OrganizationFactory(name="Ours"), OrganizationFactory(name="Theirs")
+    our_campaign = CampaignFactory(organization=ours, title="Our Campaign")
+    their_campaign = CampaignFactory(organization=theirs, title="Their Campaign")
+    CallActionFactory(campaign=our_campaign, title="Call ours")
+    their_action = CallActionFactory(campaign=their_campaign, title="Call theirs")
+    client.force_login(OrganizerFactory(organizations=[ours]))
+
+    listing = client.get(reverse("admin:calls_callaction_changelist")).content.decode()
+    assert "Call ours" in listing
+    assert "Call theirs" not in listing
+    change = client.get(reverse("admin:calls_callaction_change", args=[their_action.pk]))
+    assert change.status_code == 302
+
+    form = client.get(reverse("admin:calls_callaction_add")).content.decode()
+    assert "Our Campaign" in form
+    assert "Their Campaign" not in form
+    response = client.post(
+        reverse("admin:calls_callaction_add"),
+        {
+            "campaign": their_campaign.pk,
+            "title": "Sneaky",
+            "script": "x",
+            "target_mode": "fixed",
+            "chambers": "both",
+            "custom_placement": "first",
+            "office_order": "washington_first",
+            "mention_fallback": "{name}",
+            "variants-TOTAL_FORMS": 0,
+            "variants-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert not CallAction.objects.filter(title="Sneaky").exists()
