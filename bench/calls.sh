@@ -5,6 +5,7 @@
 #
 #   bench/calls.sh
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/tocsin_bench WORKERS=4 bench/calls.sh
+#   REDIS_URL=redis://127.0.0.1:6379/14 TOCSIN_CALL_REPORT_BUFFER=redis bench/calls.sh
 #
 # Needs wrk (apt-get install wrk) and the local PostgreSQL. Both views run under the same
 # gunicorn (WORKERS processes x GUNICORN_THREADS threads).
@@ -12,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=$PWD/.venv/bin
 WORKERS=${WORKERS:-4}
-GUNICORN_THREADS=${GUNICORN_THREADS:-4}
+GUNICORN_THREADS=${GUNICORN_THREADS:-1}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 DURATION=${DURATION:-10s}
@@ -59,6 +60,7 @@ report_body="csrfmiddlewaretoken=$token&key=KEY&position=0&total=2&target=$(fiel
 read -r bare_rps bare_p99 bare_bad < <(measure "$BASE/bench/bare-post/" "csrfmiddlewaretoken=$token&key=KEY")
 read -r call_rps call_p99 call_bad < <(measure "$BASE/c/baldwin-honduras-election/call/report/" "$report_body")
 
+$BIN/tocsin fold-call-reports -v 0
 reports=$(psql -h 127.0.0.1 -U postgres -d "$database" -tAc "SELECT count(*) FROM calls_callreport")
 printf "%-30s %10s %10s %8s\n" "view" "req/s" "p99" "non-3xx"
 printf "%-30s %10s %10s %8s\n" "bare Django POST" "$bare_rps" "$bare_p99" "$bare_bad"

@@ -8,6 +8,21 @@ from django.core.management import call_command
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True)
+def forget_cached_facts():
+    """Each test starts with empty caches: cached rows from another test's rolled-back
+    transaction would otherwise leak into it."""
+    from django.core.cache import cache
+
+    from tocsin.calls import services as calls
+
+    cache.clear()
+    calls._memo.clear()
+    yield
+    cache.clear()
+    calls._memo.clear()
+
+
 @pytest.fixture(scope="session")
 def shared_data_dir() -> Path:
     """The public datasets beside the checkout (../shared/data), or TOCSIN_DATA_DIR."""

@@ -7,11 +7,13 @@ every few seconds, under a lock, and the public count is read from the tallies.
 
 import datetime
 import math
+import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -22,6 +24,7 @@ from tocsin.districts.states import STATES
 from tocsin.targets.delegations import delegation_for
 from tocsin.targets.models import Chamber, Office, Target
 
+from . import buffer
 from .models import (
     DEAD_LINE_OUTCOMES,
     CallAction,
@@ -43,6 +46,51 @@ ACTION_CACHE_SECONDS = 10
 FOLD_LOCK_ID = 7_301_299  # any constant: serialises folds on PostgreSQL
 OFFICE_HOURS = (9, 17)  # a congressional office is likely answered 9:00–17:00 on weekdays
 WASHINGTON_TIMEZONE = "America/New_York"
+
+
+class _ProcessMemo:
+    """A few seconds of memory in this process in front of the shared cache: the report path
+    reads the same handful of facts thousands of times a minute."""
+
+    def __init__(self, seconds: float, max_entries: int = 5000):
+        self.seconds = seconds
+        self.max_entries = max_entries
+        self.entries: dict[str, tuple[float, object]] = {}
+
+    def get(self, key: str):
+        entry = self.entries.get(key)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def set(self, key: str, value) -> None:
+        if len(self.entries) >= self.max_entries:
+            self.entries.clear()
+        self.entries[key] = (time.monotonic() + self.seconds, value)
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+_memo = _ProcessMemo(seconds=5)
+
+
+def _remembered(key: str, compute, seconds: int):
+    """From this process's memo, else the shared cache, else `compute()`."""
+    value = _memo.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, seconds)
+        _memo.set(key, value)
+    return value
+
+
+def forget(*keys: str) -> None:
+    cache.delete_many(list(keys))
+    for key in keys:
+        _memo.entries.pop(key, None)
 
 
 class ReportRefused(ValueError):
@@ -206,14 +254,12 @@ class ReportableOffice:
 
 
 def _reportable_office(office_id: int) -> ReportableOffice | None:
-    key = f"calls:office:{office_id}"
-    facts = cache.get(key)
-    if facts is None:
+    def compute():
         office = Office.objects.select_related("target").filter(pk=office_id).first()
         if office is None:
-            return None
+            return False
         target = office.target
-        facts = ReportableOffice(
+        return ReportableOffice(
             office_id=office.pk,
             target_id=target.pk,
             callable=office.is_active and not office.hidden and target.is_active,
@@ -222,17 +268,16 @@ def _reportable_office(office_id: int) -> ReportableOffice | None:
             state=target.state,
             district=target.district or 0,
         )
-        cache.set(key, facts, REPORT_FACTS_CACHE_SECONDS)
-    return facts
+
+    return _remembered(f"calls:office:{office_id}", compute, REPORT_FACTS_CACHE_SECONDS) or None
 
 
 def _fixed_target_ids(action: CallAction) -> frozenset[int]:
-    key = f"calls:fixed-targets:{action.pk}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = frozenset(action.campaign.campaign_targets.values_list("target_id", flat=True))
-        cache.set(key, ids, REPORT_FACTS_CACHE_SECONDS)
-    return ids
+    return _remembered(
+        f"calls:fixed-targets:{action.pk}",
+        lambda: frozenset(action.campaign.campaign_targets.values_list("target_id", flat=True)),
+        REPORT_FACTS_CACHE_SECONDS,
+    )
 
 
 def _may_be_called(action: CallAction, office: ReportableOffice, district) -> bool:
@@ -286,17 +331,18 @@ def report_call(
             valid_demand_ids = set(action.campaign.demands.values_list("pk", flat=True))
         if not set(demand_ids) <= valid_demand_ids:
             raise ReportRefused("unknown demand")
-    return _insert_report(
-        key=key,
-        action_id=action.pk,
-        target_id=target_id,
-        office_id=office_id,
-        outcome=outcome,
-        demands_raised=",".join(str(d) for d in sorted(set(demand_ids))),
-        place=district.label if district else "",
-        created_at=timezone.now(),
-        folded=False,
-    )
+    values = {
+        "key": str(key),
+        "action_id": action.pk,
+        "target_id": target_id,
+        "office_id": office_id,
+        "outcome": outcome,
+        "demands_raised": ",".join(str(d) for d in sorted(set(demand_ids))),
+        "place": district.label if district else "",
+    }
+    if buffer.enabled():
+        return buffer.record(values | {"created_at": timezone.now().isoformat()})
+    return _insert_report(**values, created_at=timezone.now(), folded=False)
 
 
 def _insert_report(**values) -> bool:
@@ -328,31 +374,55 @@ class PublicAction:
 
 
 def public_action(slug: str) -> PublicAction | None:
-    """A live or closed campaign's active call action and its demands, cached briefly:
+    """A live or closed campaign's active call action and its demands, remembered briefly:
     every step and report of the flow needs them."""
-    key = f"calls:action:{slug}"
-    found = cache.get(key)
-    if found is None:
+
+    def compute():
         action = (
             CallAction.objects.select_related("campaign", "campaign__organization")
             .filter(campaign__slug=slug, is_active=True)
             .exclude(campaign__status="draft")
             .first()
         )
-        found = PublicAction(action, tuple(action.campaign.demands.all())) if action else False
-        cache.set(key, found, ACTION_CACHE_SECONDS)
-    return found or None
+        return PublicAction(action, tuple(action.campaign.demands.all())) if action else False
+
+    return _remembered(f"calls:action:{slug}", compute, ACTION_CACHE_SECONDS) or None
 
 
 def forget_public_action(slug: str) -> None:
-    cache.delete(f"calls:action:{slug}")
+    forget(f"calls:action:{slug}")
 
 
 # ---------------------------------------------------------------------------- counts
 
 
+def drain_buffer(batch: int = FOLD_BATCH) -> int:
+    """Move buffered reports from Redis into the database (see buffer.py)."""
+    if not buffer.enabled():
+        return 0
+    moved = 0
+    with buffer.client().lock(f"{settings.TOCSIN_REDIS_PREFIX}:calls:drain", timeout=120):
+        while items := buffer.peek(batch):
+            with transaction.atomic():
+                CallReport.objects.bulk_create(
+                    [
+                        CallReport(
+                            **item
+                            | {"created_at": datetime.datetime.fromisoformat(item["created_at"])}
+                        )
+                        for item in items
+                    ],
+                    ignore_conflicts=True,
+                    batch_size=1000,
+                )
+            buffer.trim(len(items))
+            moved += len(items)
+    return moved
+
+
 def fold_reports(batch: int = FOLD_BATCH) -> int:
     """Add unfolded reports to the tallies; returns how many were folded."""
+    drain_buffer(batch)
     folded = 0
     while True:
         with transaction.atomic():

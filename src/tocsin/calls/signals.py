@@ -1,4 +1,3 @@
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from tocsin.campaigns.models import Campaign, CampaignTarget, Demand
@@ -6,7 +5,7 @@ from tocsin.campaigns.signals import forget_pages
 from tocsin.targets.models import Office, Target
 
 from .models import CallAction
-from .services import forget_public_action
+from .services import forget, forget_public_action
 
 
 def call_action_changed(sender, instance, **kwargs) -> None:
@@ -30,14 +29,14 @@ def office_changed(sender, instance, **kwargs) -> None:
         if isinstance(instance, Office)
         else instance.offices.values_list("pk", flat=True)
     )
-    cache.delete_many([f"calls:office:{pk}" for pk in offices])
+    forget(*[f"calls:office:{pk}" for pk in offices])
 
 
 def campaign_targets_changed(sender, instance, **kwargs) -> None:
     for action_id in CallAction.objects.filter(campaign=instance.campaign_id).values_list(
         "pk", flat=True
     ):
-        cache.delete(f"calls:fixed-targets:{action_id}")
+        forget(f"calls:fixed-targets:{action_id}")
 
 
 def connect() -> None:

@@ -98,6 +98,10 @@ DATABASES = {"default": database_from_env(f"sqlite:///{VAR_DIR / 'tocsin.sqlite3
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+TOCSIN_REDIS_PREFIX = env.str("TOCSIN_REDIS_PREFIX", default="tocsin")
+# "redis" buffers call reports in Redis (needs REDIS_URL and a Redis that persists its data);
+# "off" writes each report straight to the database.
+TOCSIN_CALL_REPORT_BUFFER = env.str("TOCSIN_CALL_REPORT_BUFFER", default="off")
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -1,15 +1,7 @@
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 from tocsin.calls.models import CallAction
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
