@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -5,7 +6,8 @@ from tocsin.campaigns.models import Campaign
 from tocsin.organizations.scoping import OrganizationScopedAdmin
 from tocsin.targets.models import Target
 
-from .models import CallAction, ScriptVariant
+from .models import BlockedNumber, CallAction, ScriptVariant
+from .telephony import ConnectRefused, keyed_hash, normalize_phone
 
 
 class ScriptVariantInline(admin.StackedInline):
@@ -42,9 +44,46 @@ class CallActionAdmin(OrganizationScopedAdmin):
             },
         ),
         (_("Share step"), {"fields": ["share_text", "hashtags", "mention_fallback"]}),
+        (_("Click-to-call"), {"fields": ["click_to_call", "calls_per_phone_per_hour"]}),
     ]  # fmt: skip
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "campaign":
             kwargs["queryset"] = Campaign.objects.for_organizer(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class BlockedNumberForm(forms.ModelForm):
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=40,
+        help_text=_("Stored only as a keyed hash: it cannot be read back, only matched."),
+    )
+
+    class Meta:
+        model = BlockedNumber
+        fields = ["organization", "phone", "note"]
+
+    def clean_phone(self) -> str:
+        try:
+            return normalize_phone(self.cleaned_data["phone"])
+        except ConnectRefused as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def save(self, commit=True):
+        self.instance.number_hash = keyed_hash(self.cleaned_data["phone"])
+        return super().save(commit)
+
+
+@admin.register(BlockedNumber)
+class BlockedNumberAdmin(OrganizationScopedAdmin):
+    form = BlockedNumberForm
+    list_display = ["__str__", "organization", "created_at"]
+
+    def get_fields(self, request, obj=None):
+        return ["organization", "note"] if obj else ["organization", "phone", "note"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            kwargs["form"] = forms.ModelForm
+        return super().get_form(request, obj, change, **kwargs)

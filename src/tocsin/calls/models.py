@@ -71,6 +71,16 @@ class CallAction(models.Model):
         help_text=_("The targets' handles and the hashtags are added for each network."),
     )
     hashtags = models.CharField(_("hashtags"), max_length=200, blank=True)
+    click_to_call = models.BooleanField(
+        _("offer click-to-call"),
+        default=False,
+        help_text=_(
+            "We phone the supporter and connect them to each office in turn (needs Twilio)."
+        ),
+    )
+    calls_per_phone_per_hour = models.PositiveSmallIntegerField(
+        _("calls per phone number per hour"), default=2
+    )
     mention_fallback = models.CharField(
         _("when a target has no account"),
         max_length=100,
@@ -190,3 +200,80 @@ class DemandTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} demand {self.demand_id}: {self.count}"
+
+
+class BlockedNumber(models.Model):
+    """A phone number an organizer refused for click-to-call. Only its keyed hash is kept."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="blocked_numbers"
+    )
+    number_hash = models.CharField(max_length=64, editable=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "number_hash"], name="one_block")
+        ]
+        verbose_name = _("blocked phone number")
+        verbose_name_plural = _("blocked phone numbers")
+
+    def __str__(self) -> str:
+        return self.note or str(_("blocked number"))
+
+
+class ConnectSession(models.Model):
+    """One click-to-call: we ring the supporter, then put them through to each office in turn.
+
+    The phone number is kept only while the call needs it; the keyed hash stays for the limits.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Calling you")
+        IN_PROGRESS = "in_progress", _("Connected")
+        COMPLETED = "completed", _("Finished")
+        FAILED = "failed", _("Could not reach you")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    action = models.ForeignKey(CallAction, on_delete=models.CASCADE, related_name="sessions")
+    phone_number = models.CharField(max_length=20, blank=True)
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    ip_hash = models.CharField(max_length=64, db_index=True)
+    place = models.CharField(max_length=8, blank=True)
+    language = models.CharField(max_length=10, default="en")
+    offices = models.JSONField(default=list, help_text="[[target_id, office_id], …] in order")
+    position = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    provider_call_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("click-to-call session")
+        verbose_name_plural = _("click-to-call sessions")
+
+    def __str__(self) -> str:
+        return f"{self.action} · {self.get_status_display()}"
+
+
+class CallLeg(models.Model):
+    """One office dialled within a click-to-call session, with what Twilio reported."""
+
+    session = models.ForeignKey(ConnectSession, on_delete=models.CASCADE, related_name="legs")
+    position = models.PositiveSmallIntegerField()
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="+")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, blank=True)
+    duration_seconds = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "position"], name="one_leg_per_position")
+        ]
+        verbose_name = _("dialled office")
+        verbose_name_plural = _("dialled offices")
+
+    def __str__(self) -> str:
+        return f"{self.office}: {self.status or '…'}"

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tocsin.campaigns.forms import LocationForm
@@ -13,9 +13,9 @@ from tocsin.campaigns.models import Campaign
 from tocsin.districts import services as districts
 from tocsin.targets.delegations import house_members_by_district
 
-from . import services
+from . import services, telephony
 from .forms import CallPlaceForm, ReportForm
-from .models import DEAD_LINE_OUTCOMES, CallAction, Outcome
+from .models import DEAD_LINE_OUTCOMES, CallAction, ConnectSession, Outcome
 from .sharing import LIMITS, clean_instance, compose_url, share_posts
 
 
@@ -314,3 +314,43 @@ def share_on_mastodon(request: HttpRequest, slug: str) -> HttpResponse:
             status=400,
         )
     return HttpResponseRedirect(compose_url("mastodon", text, instance))
+
+
+@require_POST
+def connect(request: HttpRequest, slug: str) -> HttpResponse:
+    """Click-to-call: we ring the supporter and put them through to each office."""
+    action = action_for(request, slug)
+    place = resolve_place(action, CallPlaceForm(request.POST))
+    if not action.campaign.is_open or place.errors or _needs_place(action, place):
+        return HttpResponseRedirect(_start_url(action, place))
+    try:
+        session = telephony.start_session(
+            action,
+            phone_text=request.POST.get("phone", ""),
+            ip_address=request.META.get("REMOTE_ADDR", ""),
+            district=place.district,
+            language=get_language(),
+        )
+    except telephony.ConnectRefused as refusal:
+        context = {
+            "action": action,
+            "campaign": action.campaign,
+            "error": str(refusal),
+            "back_url": _start_url(action, place),
+        }
+        return render(request, "calls/connecting.html", context, status=400)
+    return redirect("calls:connecting", slug=slug, session_id=session.pk)
+
+
+@require_GET
+def connecting(request: HttpRequest, slug: str, session_id) -> HttpResponse:
+    action = action_for(request, slug)
+    session = get_object_or_404(ConnectSession, pk=session_id, action=action)
+    context = {
+        "action": action,
+        "campaign": action.campaign,
+        "session": session,
+        "configured": telephony.backend().configured,
+        "done_url": reverse("calls:done", kwargs={"slug": slug}),
+    }
+    return render(request, "calls/connecting.html", context)

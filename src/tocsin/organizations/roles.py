@@ -20,6 +20,7 @@ ORGANIZER_PERMISSIONS = {
         "callaction": ["add", "change", "delete", "view"],
         "scriptvariant": ["add", "change", "delete", "view"],
         "callreport": ["view"],
+        "blockednumber": ["add", "change", "delete", "view"],
     },
     "targets": {
         "target": ["add", "change", "delete", "view"],

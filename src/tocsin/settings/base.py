@@ -102,6 +102,18 @@ TOCSIN_REDIS_PREFIX = env.str("TOCSIN_REDIS_PREFIX", default="tocsin")
 # "redis" buffers call reports in Redis (needs REDIS_URL and a Redis that persists its data);
 # "off" writes each report straight to the database.
 TOCSIN_CALL_REPORT_BUFFER = env.str("TOCSIN_CALL_REPORT_BUFFER", default="off")
+
+# Click-to-call. Without Twilio credentials the "console" backend only logs what it would do.
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+TWILIO_API_BASE = env.str("TWILIO_API_BASE", default="")  # tests point the client at a fake
+TOCSIN_TELEPHONY = env.str(
+    "TOCSIN_TELEPHONY", default="twilio" if TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN else "console"
+)
+TOCSIN_CALL_COUNTRIES = env.list("TOCSIN_CALL_COUNTRIES", default=["US"])
+TOCSIN_CALLS_PER_IP_PER_HOUR = env.int("TOCSIN_CALLS_PER_IP_PER_HOUR", default=10)
+TOCSIN_MAX_CALL_MINUTES = env.int("TOCSIN_MAX_CALL_MINUTES", default=20)
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 
 from tocsin.calls.factories import CallActionFactory
-from tocsin.calls.models import CallAction
+from tocsin.calls.models import BlockedNumber, CallAction
+from tocsin.calls.telephony import keyed_hash
 from tocsin.campaigns.factories import CampaignFactory
 from tocsin.organizations.factories import OrganizationFactory, OrganizerFactory
 
@@ -43,3 +44,17 @@ def test_organizers_manage_only_their_own_call_actions(client):
     )
     assert response.status_code == 200
     assert not CallAction.objects.filter(title="Sneaky").exists()
+
+
+def test_a_blocked_number_is_stored_only_as_its_hash(client):
+    ours = OrganizationFactory(name="Ours")
+    client.force_login(OrganizerFactory(organizations=[ours]))
+    response = client.post(
+        reverse("admin:calls_blockednumber_add"),
+        {"organization": ours.pk, "phone": "(608) 262-1234", "note": "abusive caller"},
+    )
+    assert response.status_code == 302
+    blocked = BlockedNumber.objects.get()
+    assert blocked.number_hash == keyed_hash("+16082621234")
+    assert "2621234" not in blocked.number_hash
+    assert "2621234" not in str(BlockedNumber.objects.values().get())
