@@ -6,7 +6,7 @@ from tocsin.campaigns.models import Campaign
 from tocsin.organizations.scoping import OrganizationScopedAdmin
 from tocsin.targets.models import Target
 
-from .models import BlockedNumber, CallAction, ScriptVariant
+from .models import BlockedNumber, CallAction, CallTally, ScriptVariant
 from .telephony import ConnectRefused, keyed_hash, normalize_phone
 
 
@@ -87,3 +87,24 @@ class BlockedNumberAdmin(OrganizationScopedAdmin):
         if obj is not None:
             kwargs["form"] = forms.ModelForm
         return super().get_form(request, obj, change, **kwargs)
+
+
+@admin.register(CallTally)
+class CallTallyAdmin(OrganizationScopedAdmin):
+    """Calls per target, office, outcome, day and place, as folded from the reports."""
+
+    organization_path = "action__campaign__organization"
+    list_display = ["day", "action", "target", "office", "outcome", "place", "count"]
+    list_filter = ["action", "outcome", "day"]
+    search_fields = ["target__name", "office__city", "place"]
+    list_select_related = ["action", "target", "office__target"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

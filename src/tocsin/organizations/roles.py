@@ -20,6 +20,7 @@ ORGANIZER_PERMISSIONS = {
         "callaction": ["add", "change", "delete", "view"],
         "scriptvariant": ["add", "change", "delete", "view"],
         "callreport": ["view"],
+        "calltally": ["view"],
         "blockednumber": ["add", "change", "delete", "view"],
     },
     "targets": {

@@ -70,7 +70,7 @@ def test_a_new_campaign_can_only_belong_to_our_group(organizer_client, world):
         "summary": "x",
         "body": "",
     }
-    for prefix in ("demands", "sources", "campaign_targets"):
+    for prefix in ("demands", "sources", "campaign_targets", "stances"):
         data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
     response = organizer_client.post(url, data)
     assert response.status_code == 200  # the form comes back with an error
