@@ -14,7 +14,7 @@ from tocsin.districts import services as districts
 from tocsin.targets.delegations import house_members_by_district
 
 from . import services, telephony
-from .forms import CallPlaceForm, ReportForm
+from .forms import CallPlaceForm, InvalidReport, ReportForm, ReportInput, tried_offices
 from .models import DEAD_LINE_OUTCOMES, CallAction, ConnectSession, Outcome
 from .sharing import LIMITS, clean_instance, compose_url, share_posts
 
@@ -176,11 +176,11 @@ def step(request: HttpRequest, slug: str, position: int) -> HttpResponse:
     place = resolve_place(action, CallPlaceForm(request.GET))
     if place.errors or _needs_place(action, place):
         return HttpResponseRedirect(_start_url(action, place))
-    tried = ReportForm.clean_tried_text(request.GET.get("tried", ""))
+    tried = tried_offices(request.GET.get("tried", ""))
     return _render_step(request, action, place, position, tried)
 
 
-def _render_step(request, action, place, position, tried, form=None, status=200):
+def _render_step(request, action, place, position, tried, errors=(), status=200):
     targets = services.targets_for(action, place.district)
     if position >= len(targets):
         return HttpResponseRedirect(_done_url(action, place))
@@ -189,21 +189,20 @@ def _render_step(request, action, place, position, tried, form=None, status=200)
     untried = [o for o in offices if o.pk not in tried]
     current = (untried or offices or [None])[0]
     demands = list(action.campaign.demands.all())
-    if form is None:
-        form = ReportForm(
-            initial={
-                "key": uuid.uuid4(),
-                "position": position,
-                "total": len(targets),
-                "target": target.pk,
-                "office": current.pk if current else None,
-                "tried": ",".join(map(str, tried)),
-                "zip": place.zip,
-                "district": place.district.label if place.district else "",
-                "town": place.town,
-            },
-            demands=demands,
-        )
+    form = ReportForm(
+        initial={
+            "key": uuid.uuid4(),
+            "position": position,
+            "total": len(targets),
+            "target": target.pk,
+            "office": current.pk if current else None,
+            "tried": ",".join(map(str, tried)),
+            "zip": place.zip,
+            "district": place.district.label if place.district else "",
+            "town": place.town,
+        },
+        demands=demands,
+    )
     context = {
         "action": action,
         "campaign": action.campaign,
@@ -216,6 +215,7 @@ def _render_step(request, action, place, position, tried, form=None, status=200)
         "line_was_dead": bool(tried),
         "script": services.script_for(action, target, zip_code=place.zip, town=place.town),
         "form": form,
+        "errors": errors,
         "outcomes": Outcome.choices,
         "skip_url": _step_url(action, place, position + 1),
     }
@@ -225,47 +225,45 @@ def _render_step(request, action, place, position, tried, form=None, status=200)
 @require_POST
 def report(request: HttpRequest, slug: str) -> HttpResponse:
     action = action_for(request, slug)
-    public = services.public_action(slug)
-    demands = list(public.demands) if public else list(action.campaign.demands.all())
-    form = ReportForm(request.POST, demands=demands)
     if not action.campaign.is_open:
         return redirect("calls:start", slug=slug)
-    if not form.is_valid():
-        place = Place(
-            zip=form.cleaned_data.get("zip", ""),
-            town=form.cleaned_data.get("town", ""),
-            district=form.cleaned_data.get("district"),
-        )
-        position = form.cleaned_data.get("position")
-        if position is None or "target" in form.errors or "office" in form.errors:
+    public = services.public_action(slug)
+    demands = public.demands if public else tuple(action.campaign.demands.all())
+    try:
+        data = ReportInput.parse(request.POST)
+    except InvalidReport as problem:
+        position = request.POST.get("position", "")
+        if problem.field != "outcome" or not (position.isascii() and position.isdigit()):
             return _refused(request, action, status=400)
+        # Nothing tapped: the same page again, saying what is missing.
+        place = resolve_place(action, CallPlaceForm(request.POST))
+        tried = tried_offices(request.POST.get("tried", ""))
         return _render_step(
-            request, action, place, position, form.cleaned_data.get("tried", []), form, 400
+            request, action, place, int(position[:3]), tried, errors=[str(problem)], status=400
         )
-    data = form.cleaned_data
-    place = Place(zip=data["zip"], town=data["town"], district=data["district"])
+    place = Place(zip=data.zip, town=data.town, district=data.district)
     try:
         services.report_call(
             action,
-            key=data["key"],
-            target_id=data["target"],
-            office_id=data["office"],
-            outcome=data["outcome"],
-            demand_ids=data["demands"],
+            key=data.key,
+            target_id=data.target,
+            office_id=data.office,
+            outcome=data.outcome,
+            demand_ids=list(data.demands),
             district=place.district,
             valid_demand_ids={d.pk for d in demands},
         )
     except services.ReportRefused:
         return _refused(request, action, status=400)
 
-    if data["outcome"] in DEAD_LINE_OUTCOMES:
-        tried = [*data["tried"], data["office"]]
+    if data.outcome in DEAD_LINE_OUTCOMES:
+        tried = [*data.tried, data.office]
         # Another office of the same person, at once, while the supporter is ready to call.
         return HttpResponseRedirect(
-            _step_url(action, place, data["position"], tried=",".join(map(str, tried))) + "#call"
+            _step_url(action, place, data.position, tried=",".join(map(str, tried))) + "#call"
         )
-    next_position = data["position"] + 1
-    if data["total"] is not None and next_position >= data["total"]:
+    next_position = data.position + 1
+    if data.total is not None and next_position >= data.total:
         return HttpResponseRedirect(_done_url(action, place))
     return HttpResponseRedirect(_step_url(action, place, next_position))
 
