@@ -83,6 +83,19 @@ def run_tasks(monkeypatch):
     return run
 
 
+@pytest.fixture
+def demo_site(live_server, shared_data_dir):
+    """The demo on a live server, with the real members of Congress and districts."""
+    from tocsin.districts.services import reset_indexes
+
+    call_command("sync_legislators", source=str(shared_data_dir / "congress"), verbosity=0)
+    call_command("sync_districts", source=str(shared_data_dir), verbosity=0)
+    call_command("load_demo", organizer_password="walkthrough-password", verbosity=0)
+    reset_indexes()
+    yield live_server.url
+    reset_indexes()
+
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 

@@ -4,13 +4,14 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tocsin.campaigns.forms import PlaceCleaning
 from tocsin.districts.services import DistrictRef, InvalidZip, normalize_zip
 from tocsin.supporters.forms import PlainTextField, clean_text
 
 from .models import Outcome
 
 
-class CallPlaceForm(forms.Form):
+class CallPlaceForm(PlaceCleaning, forms.Form):
     """Where the supporter is: carried from page to page in the query string, never stored."""
 
     zip = forms.CharField(
@@ -31,24 +32,6 @@ class CallPlaceForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
     )
-
-    def clean_zip(self) -> str:
-        text = self.cleaned_data["zip"]
-        if not text:
-            return ""
-        try:
-            return normalize_zip(text)
-        except InvalidZip as error:
-            raise forms.ValidationError(str(error)) from error
-
-    def clean_district(self) -> DistrictRef | None:
-        text = self.cleaned_data.get("district") or ""
-        if not text:
-            return None
-        try:
-            return DistrictRef.parse(text)
-        except ValueError as error:
-            raise forms.ValidationError(_("That district is not one we know.")) from error
 
 
 def tried_offices(text: str) -> list[int]:

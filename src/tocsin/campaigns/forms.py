@@ -6,20 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from tocsin.districts.services import DistrictRef, InvalidZip, normalize_zip
 
 
-class ZipForm(forms.Form):
-    zip = forms.CharField(
-        label=_("Your ZIP code"),
-        max_length=20,
-        error_messages={"required": _("Enter your 5-digit ZIP code, for example 53703.")},
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "postal-code", "class": "zip"}
-        ),
-    )
-    district = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
+class PlaceCleaning:
+    """A ZIP code (5 digits or ZIP+4) and an optional district label such as WI-2."""
 
     def clean_zip(self) -> str:
+        text = self.cleaned_data["zip"]
+        if not text and not self.fields["zip"].required:
+            return ""
         try:
-            return normalize_zip(self.cleaned_data["zip"])
+            return normalize_zip(text)
         except InvalidZip as error:
             raise forms.ValidationError(str(error)) from error
 
@@ -31,6 +26,18 @@ class ZipForm(forms.Form):
             return DistrictRef.parse(text)
         except ValueError as error:
             raise forms.ValidationError(_("That district is not one we know.")) from error
+
+
+class ZipForm(PlaceCleaning, forms.Form):
+    zip = forms.CharField(
+        label=_("Your ZIP code"),
+        max_length=20,
+        error_messages={"required": _("Enter your 5-digit ZIP code, for example 53703.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "postal-code", "class": "zip"}
+        ),
+    )
+    district = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
 
 
 class LocationForm(forms.Form):

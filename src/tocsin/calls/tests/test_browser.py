@@ -1,23 +1,11 @@
 import re
 
 import pytest
-from django.core.management import call_command
 
 from tocsin.calls.models import CallReport
 from tocsin.conftest import ARTIFACTS
-from tocsin.districts.services import reset_indexes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo_site(live_server, shared_data_dir):
-    call_command("sync_legislators", source=str(shared_data_dir / "congress"), verbosity=0)
-    call_command("sync_districts", source=str(shared_data_dir), verbosity=0)
-    call_command("load_demo", organizer_password="walkthrough-password", verbosity=0)
-    reset_indexes()
-    yield live_server.url
-    reset_indexes()
 
 
 def test_a_supporter_calls_both_targets_on_a_phone(browser_page, demo_site):
