@@ -86,6 +86,8 @@ def connect(request, session_id: uuid.UUID):
     ConnectSession.objects.filter(pk=session.pk).update(status=ConnectSession.Status.IN_PROGRESS)
     response = VoiceResponse()
     with translation.override(session.language):
+        if session.action.intro:
+            response.say(session.action.intro, **_voice(session))
         response.say(
             _("Thank you. Press star at any time to skip to the next office."), **_voice(session)
         )

@@ -96,6 +96,7 @@ def test_a_supporter_is_rung_then_put_through_to_each_office(client, twilio, act
     assert 'callerId="+16082621234"' in connected
     assert "<Number>+12022245653</Number>" in connected  # Baldwin's Washington office
     assert 'hangupOnStar="true"' in connected
+    assert "Appropriations Committee" in connected  # the action's introduction is read out
 
     leg_done = {"DialCallStatus": "completed", "DialCallDuration": "42"}
     to_desk = signed_post(client, "next", session, leg_done, position=0).content.decode()
