@@ -14,5 +14,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("supporters/", include("tocsin.supporters.urls")),
     path("", include("tocsin.calls.urls")),
+    path("", include("tocsin.petitions.urls")),
     path("", include("tocsin.campaigns.urls")),
 ]

@@ -9,6 +9,7 @@ from django.views.decorators.vary import vary_on_cookie
 
 from tocsin.calls.services import call_count
 from tocsin.districts import services as districts
+from tocsin.petitions.services import public_count
 from tocsin.supporters.forms import JoinForm
 from tocsin.supporters.services import become_supporter
 from tocsin.targets.delegations import delegation_for, house_members_by_district
@@ -28,9 +29,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def campaign_for(request: HttpRequest, slug: str) -> Campaign:
     """A public campaign, or a draft for organizers of its own organizations (a preview)."""
-    queryset = Campaign.objects.select_related("organization", "call_action").prefetch_related(
-        "partners"
-    )
+    queryset = Campaign.objects.select_related(
+        "organization", "call_action", "petition"
+    ).prefetch_related("partners")
     return get_object_or_404(queryset.viewable_by(request.user), slug=slug)
 
 
@@ -44,8 +45,11 @@ def campaign_context(campaign: Campaign) -> dict:
     call_action = getattr(campaign, "call_action", None)
     if call_action is not None and not call_action.is_active:
         call_action = None
+    petition = getattr(campaign, "petition", None)
     return {
         "campaign": campaign,
+        "petition": petition,
+        "petition_count": public_count(petition) if petition else None,
         "call_action": call_action,
         "call_count": call_count(call_action) if call_action else 0,
         "demands": list(campaign.demands.all()),

@@ -28,6 +28,10 @@ ORGANIZER_PERMISSIONS = {
         "office": ["add", "change", "delete", "view"],
         "socialaccount": ["add", "change", "delete", "view"],
     },
+    "petitions": {
+        "petitionaction": ["add", "change", "delete", "view"],
+        "signature": ["view"],
+    },
     "supporters": {"supporter": ["view", "erase"], "consent": ["view"]},
     "organizations": {"organization": ["change", "view"]},
     "districts": {"datasetimport": ["view"]},

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "tocsin.campaigns",
     "tocsin.supporters",
     "tocsin.calls",
+    "tocsin.petitions",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 """Load the demo campaigns (safe to run again: it updates what it created before)."""
 
 import datetime
+import random
 import secrets
 
 from django.contrib.auth import get_user_model
@@ -12,6 +13,7 @@ from tocsin.calls.models import CallAction
 from tocsin.campaigns.models import Campaign, CampaignTarget, Demand, Source
 from tocsin.organizations.models import Membership, Organization
 from tocsin.organizations.roles import ensure_organizers_group
+from tocsin.petitions.models import PetitionAction, Signature
 from tocsin.targets.models import Chamber, Office, SocialAccount, Target
 
 ORGANIZATIONS = [
@@ -94,6 +96,35 @@ activists like Berta Cáceres are prosecuted and the police and army stop attack
 Can I count on {title} {name} to sign on? Thank you."""
 
 
+SPYWARE_BODY = """After the disputed election of November 2017, Honduran security forces \
+killed protesters and arrested hundreds. British companies have been licensed to sell the \
+Honduran government equipment that can be used to watch and silence its critics, spyware among \
+it. The United Kingdom should not help a government that answers protest with bullets."""
+
+
+def demo_signatures(petition: PetitionAction) -> list[Signature]:
+    """A few hundred made-up signatures, most confirmed, so the counts have something to show."""
+    rng = random.Random(1299)  # noqa: S311 (made-up demo data, not secrets)
+    places = [("GB", "SW1A 1AA", ""), ("GB", "M1 1AE", ""), ("GB", "EH1 1YZ", ""),
+              ("US", "53703", "WI-2"), ("US", "10027", "NY-13"), ("HN", "11101", "")]  # fmt: skip
+    now = timezone.now()
+    signatures = []
+    for number in range(1, 341):
+        country, postcode, district = rng.choice(places)
+        signatures.append(
+            Signature(
+                petition=petition,
+                email=f"demo-signer-{number}@example.org",
+                name=f"Demo signer {number}",
+                postcode=postcode,
+                country=country,
+                district=district,
+                confirmed_at=now if number % 9 else None,
+            )
+        )
+    return signatures
+
+
 class Command(BaseCommand):
     help = "Create or refresh the demo organizations, organizer and campaigns."
 
@@ -114,9 +145,15 @@ class Command(BaseCommand):
         baldwin_campaign = self.baldwin_campaign(organizations, [baldwin, state_desk])
         self.baldwin_call(baldwin_campaign)
         self.hr1299_call(self.hr1299_campaign(organizations))
+        self.spyware_petition(organizations["lfpla"])
         password = options["organizer_password"] or secrets.token_urlsafe(12)
         self.organizer(
-            password, [organizations["soa-watch"], organizations["honduras-solidarity-network"]]
+            password,
+            [
+                organizations["soa-watch"],
+                organizations["honduras-solidarity-network"],
+                organizations["lfpla"],
+            ],
         )
         if options["verbosity"] == 0:
             return
@@ -304,6 +341,56 @@ class Command(BaseCommand):
             ],
             [],
         )
+
+    def spyware_petition(self, organization: Organization) -> PetitionAction:
+        ministers = []
+        for name, title in (
+            ("Boris Johnson", "Foreign Secretary"),
+            ("Liam Fox", "Secretary of State for International Trade"),
+            ("Theresa May", "Prime Minister"),
+        ):
+            minister, _created = Target.objects.update_or_create(
+                organization=organization,
+                kind=Target.Kind.CUSTOM,
+                name=name,
+                defaults={"title": title},
+            )
+            ministers.append(minister)
+        campaign = self.campaign(
+            "no-spyware-for-honduras",
+            organization,
+            [],
+            {
+                "title": "No British spyware for Honduras's security forces",
+                "summary": "Ask UK ministers to stop licensing the export of surveillance "
+                "equipment and other tools of repression to the Honduran government.",
+                "body": SPYWARE_BODY,
+                "deadline": timezone.localdate() + datetime.timedelta(days=21),
+                "status": Campaign.Status.LIVE,
+            },
+            [
+                "Grant no more export licences for equipment Honduras could use for internal "
+                "repression, spyware included.",
+                "Publish every licence granted for Honduras since the 2009 coup.",
+            ],
+            [],
+            ministers,
+        )
+        petition, _created = PetitionAction.objects.update_or_create(
+            campaign=campaign,
+            defaults={
+                "title": "Stop exporting tools of repression to Honduras",
+                "text": "We call on the Foreign Secretary, the Secretary of State for "
+                "International Trade and the Prime Minister to refuse every further export "
+                "licence for equipment the Honduran government could turn on its own people, "
+                "including spyware, and to publish the licences already granted.",
+                "ask_postcode": True,
+                "ask_country": True,
+            },
+        )
+        if not petition.signatures.exists():
+            Signature.objects.bulk_create(demo_signatures(petition))
+        return petition
 
     def organizer(self, password: str, organizations) -> None:
         user, _created = get_user_model().objects.get_or_create(

@@ -1,0 +1,94 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tocsin.campaigns.models import Campaign
+
+
+class PetitionAction(models.Model):
+    """ "Sign the petition": one per campaign, addressed to the campaign's targets."""
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, related_name="petition", verbose_name=_("campaign")
+    )
+    is_collecting = models.BooleanField(
+        _("collecting signatures"),
+        default=True,
+        help_text=_("Switch off to stop taking signatures at once (e.g. under attack)."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("petition text"), help_text=_("What signers put their name to."))
+    goal = models.PositiveIntegerField(
+        _("goal"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for goals that step up as they are reached (1,000, 5,000…)."),
+    )
+    ask_postcode = models.BooleanField(_("ZIP or postcode required"), default=True)
+    ask_country = models.BooleanField(_("country required"), default=False)
+    unconfirmed_days = models.PositiveSmallIntegerField(
+        _("days to confirm"),
+        default=7,
+        help_text=_("Unconfirmed signatures are deleted after this many days."),
+    )
+
+    class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SignatureQuerySet(models.QuerySet):
+    def counted(self) -> "SignatureQuerySet":
+        return self.filter(confirmed_at__isnull=False, invalidated_at__isnull=True)
+
+
+class Signature(models.Model):
+    """One person's signature: one inserted row, unique per petition and normalised email."""
+
+    petition = models.ForeignKey(
+        PetitionAction, on_delete=models.CASCADE, related_name="signatures"
+    )
+    email = models.EmailField(_("email (normalised)"), max_length=254)
+    name = models.CharField(_("name"), max_length=200)
+    postcode = models.CharField(_("ZIP or postcode"), max_length=12, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    district = models.CharField(_("district"), max_length=8, blank=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    consents = models.JSONField(
+        default=list, blank=True, help_text="[{organization, wording}] as shown when signing."
+    )
+    created_at = models.DateTimeField(_("signed"), auto_now_add=True, db_index=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    invalidated_at = models.DateTimeField(_("invalidated"), null=True, blank=True)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "email"], name="one_signature_per_email")
+        ]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PetitionCount(models.Model):
+    """The public count, folded in from the signatures every few seconds."""
+
+    petition = models.OneToOneField(PetitionAction, on_delete=models.CASCADE, related_name="count")
+    confirmed = models.PositiveIntegerField(default=0)
+    pending = models.PositiveIntegerField(default=0)
+    folded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("petition count")
+        verbose_name_plural = _("petition counts")
+
+    def __str__(self) -> str:
+        return f"{self.petition}: {self.confirmed}"

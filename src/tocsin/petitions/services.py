@@ -1,0 +1,185 @@
+"""Signing, confirming and counting a petition.
+
+A signature is one INSERT, unique per petition and normalised email; its confirmation mail is
+a task enqueued in the same transaction. Confirming is a POST from a page the mail links to,
+so a mail scanner that opens links confirms nothing. No request touches a shared counter:
+counts are folded from the rows every few seconds and read from the fold.
+"""
+
+from dataclasses import dataclass
+
+from django.core import signing
+from django.core.cache import cache
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from tocsin.districts import services as districts
+
+from .models import PetitionAction, PetitionCount, Signature
+
+CONFIRM_SALT = "tocsin.petitions.confirm"
+COUNT_CACHE_SECONDS = 5
+RESEND_AFTER = timezone.timedelta(minutes=10)
+STEPPED_GOALS = [100, 500, 1_000, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000]
+# Providers that deliver a.b+c@ to ab@: the same person, so the same signature.
+IGNORES_DOTS = {"gmail.com", "googlemail.com"}
+IGNORES_PLUS_TAGS = IGNORES_DOTS | {
+    "outlook.com", "hotmail.com", "live.com", "icloud.com", "me.com", "fastmail.com",
+    "proton.me", "protonmail.com",
+}  # fmt: skip
+
+
+def normalize_email(email: str) -> str:
+    local, _, domain = email.strip().lower().rpartition("@")
+    if domain == "googlemail.com":
+        domain = "gmail.com"
+    if domain in IGNORES_PLUS_TAGS:
+        local = local.split("+", 1)[0]
+    if domain in IGNORES_DOTS:
+        local = local.replace(".", "")
+    return f"{local}@{domain}"
+
+
+def district_for(postcode: str, country: str) -> str:
+    """The congressional district of a US ZIP, when it is in exactly one; else blank."""
+    if country not in ("", "US"):
+        return ""
+    try:
+        lookup = districts.lookup_zip(postcode)
+    except districts.InvalidZip:
+        return ""
+    return lookup.districts[0].label if lookup.status == districts.ZipLookupStatus.FOUND else ""
+
+
+@dataclass(frozen=True)
+class SignResult:
+    signature: Signature | None
+    created: bool
+
+
+def sign(petition: PetitionAction, *, name, email, postcode, country, comment, consents,
+         language) -> SignResult:  # fmt: skip
+    """Record a signature once. Signing again sends the confirmation again (at most every ten
+    minutes) and changes nothing else; the answer to the signer is the same either way."""
+    from .tasks import send_confirmation
+
+    email = normalize_email(email)
+    try:
+        with transaction.atomic():
+            signature = Signature.objects.create(
+                petition=petition,
+                email=email,
+                name=name,
+                postcode=postcode,
+                country=country,
+                district=district_for(postcode, country),
+                comment=comment,
+                language=language,
+                consents=consents,
+                mailed_at=timezone.now(),
+            )
+            # In the same transaction: a signature never exists without its mail, or vice versa.
+            send_confirmation.enqueue(signature.pk)
+        return SignResult(signature, True)
+    except IntegrityError:
+        pass
+    with transaction.atomic():
+        resent = Signature.objects.filter(
+            petition=petition,
+            email=email,
+            confirmed_at__isnull=True,
+            mailed_at__lt=timezone.now() - RESEND_AFTER,
+        ).update(mailed_at=timezone.now())
+        if resent:
+            signature = Signature.objects.get(petition=petition, email=email)
+            send_confirmation.enqueue(signature.pk)
+    return SignResult(None, False)
+
+
+def confirmation_token(signature: Signature) -> str:
+    return signing.dumps({"s": signature.pk, "p": signature.petition_id}, salt=CONFIRM_SALT)
+
+
+def signature_for_token(token: str) -> Signature | None:
+    """The signature a confirmation link is for, if the link is genuine and not expired."""
+    try:
+        payload = signing.loads(token, salt=CONFIRM_SALT, max_age=None)
+        signature = Signature.objects.select_related("petition").get(
+            pk=int(payload["s"]), petition_id=int(payload["p"])
+        )
+        signing.loads(token, salt=CONFIRM_SALT, max_age=signature.petition.unconfirmed_days * 86400)
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Signature.DoesNotExist):
+        return None
+    return signature
+
+
+def confirm(signature: Signature) -> bool:
+    """Count the signature; confirming twice changes nothing. True if this call confirmed it."""
+    return bool(
+        Signature.objects.filter(pk=signature.pk, confirmed_at__isnull=True).update(
+            confirmed_at=timezone.now()
+        )
+    )
+
+
+def fold_counts(petition: PetitionAction) -> PetitionCount:
+    counts = Signature.objects.filter(petition=petition, invalidated_at__isnull=True).aggregate(
+        confirmed=models.Count("pk", filter=models.Q(confirmed_at__isnull=False)),
+        pending=models.Count("pk", filter=models.Q(confirmed_at__isnull=True)),
+    )
+    folded, _created = PetitionCount.objects.update_or_create(
+        petition=petition, defaults={**counts, "folded_at": timezone.now()}
+    )
+    return folded
+
+
+@dataclass(frozen=True)
+class PublicCount:
+    confirmed: int
+    goal: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.confirmed / self.goal)) if self.goal else 0
+
+
+def next_goal(petition: PetitionAction, confirmed: int) -> int:
+    if petition.goal and confirmed < petition.goal:
+        return petition.goal
+    floor = petition.goal or 0
+    for step in STEPPED_GOALS:
+        if step > confirmed and step > floor:
+            return step
+    return (confirmed // 1_000_000 + 1) * 1_000_000
+
+
+def public_count(petition: PetitionAction) -> PublicCount:
+    key = f"petitions:count:{petition.pk}"
+    confirmed = cache.get(key)
+    if confirmed is None:
+        confirmed = fold_counts(petition).confirmed
+        cache.set(key, confirmed, COUNT_CACHE_SECONDS)
+    return PublicCount(confirmed, next_goal(petition, confirmed))
+
+
+def breakdown(petition: PetitionAction) -> dict:
+    """Confirmed signatures by district and by country: no personal data."""
+    counted = Signature.objects.counted().filter(petition=petition)
+    by_district = dict(
+        counted.exclude(district="").values_list("district").annotate(n=models.Count("pk"))
+    )
+    by_country = dict(
+        counted.exclude(country="").values_list("country").annotate(n=models.Count("pk"))
+    )
+    return {"by_district": by_district, "by_country": by_country}
+
+
+def expire_unconfirmed() -> int:
+    """Delete signatures nobody confirmed in time."""
+    deleted = 0
+    for petition in PetitionAction.objects.all():
+        cutoff = timezone.now() - timezone.timedelta(days=petition.unconfirmed_days)
+        deleted += Signature.objects.filter(
+            petition=petition, confirmed_at__isnull=True, created_at__lt=cutoff
+        ).delete()[0]
+    return deleted

@@ -1,0 +1,183 @@
+import re
+import time
+
+import pytest
+from django.core import signing
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tocsin.petitions import services
+from tocsin.petitions.forms import STARTED_SALT
+from tocsin.petitions.models import Signature
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def petition():
+    from tocsin.petitions.factories import PetitionFactory
+
+    return PetitionFactory()
+
+
+def form_data(**changes):
+    started = signing.dumps(time.time() - 30, salt=STARTED_SALT)
+    return {"name": "Ana", "email": "ana@example.org", "postcode": "53703", "started": started,
+            **changes}  # fmt: skip
+
+
+def sign(client, petition, **changes):
+    return client.post(
+        reverse("petitions:sign", kwargs={"slug": petition.campaign.slug}), form_data(**changes)
+    )
+
+
+def confirm_link(message) -> str:
+    return re.search(r"https?://\S+/petitions/confirm/\S+/", message.get_content()).group(0)
+
+
+def test_sign_check_email_then_confirm_with_a_post(client, petition, smtp_server, run_tasks,
+                                                   settings):  # fmt: skip
+    settings.TOCSIN_BASE_URL = "http://testserver"
+    response = sign(client, petition)
+    assert response.status_code == 302
+    assert "check-your-email" in response["Location"]
+    assert services.public_count(petition).confirmed == 0
+
+    run_tasks()
+    [message] = smtp_server.messages
+    assert message["To"] == "ana@example.org"
+    link = confirm_link(message).replace("http://testserver", "")
+
+    # Opening the link (as a mail scanner does) confirms nothing.
+    page = client.get(link)
+    assert page.status_code == 200
+    assert '<form method="post">' in page.content.decode()
+    assert Signature.objects.get().confirmed_at is None
+
+    confirmed = client.post(link)
+    assert "your signature counts" in confirmed.content.decode()
+    assert Signature.objects.get().confirmed_at is not None
+    client.post(link)  # a replayed confirm changes nothing
+    assert Signature.objects.counted().count() == 1
+    assert Signature.objects.get().district == ""  # no ZIP data loaded in this test
+
+
+@pytest.mark.parametrize(
+    "again",
+    ["ana@example.org", "ANA@Example.org", " ana@example.org "],
+)
+def test_signing_twice_adds_nothing_and_says_the_same(client, petition, again):
+    first = sign(client, petition)
+    second = sign(client, petition, email=again)
+    assert first["Location"] == second["Location"]
+    assert Signature.objects.count() == 1
+
+
+def test_gmail_dots_and_plus_tags_are_the_same_person():
+    assert services.normalize_email("A.N.A+petition@GoogleMail.com") == "ana@gmail.com"
+    assert services.normalize_email("a.n.a+x@example.org") == "a.n.a+x@example.org"
+
+
+def test_a_bot_filling_the_hidden_field_or_rushing_is_quietly_not_counted(client, petition):
+    assert sign(client, petition, website="http://spam.example").status_code == 302
+    rushed = sign(client, petition, email="fast@example.org",
+                  started=signing.dumps(time.time(), salt=STARTED_SALT))  # fmt: skip
+    assert rushed.status_code == 302
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"email": "not-an-email"}, "does not look like an email"),
+        ({"email": ""}, "enter your email"),
+        ({"name": "x" * 10_000}, "too long"),
+        ({"name": "https://spam.example"}, "not a web address"),
+        ({"name": "<b>\x00</b>"}, "not a web address"),
+        ({"postcode": ""}, "ZIP code or postcode"),
+        ({"country": "ZZ"}, "two-letter code"),
+    ],
+)
+def test_bad_input_is_refused_clearly_and_saves_nothing(client, petition, changes, message):
+    response = sign(client, petition, **changes)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize("token", ["garbage", "a" * 500, "eyJzIjoxfQ:1abc:forged"])
+def test_forged_confirmation_links_are_refused(client, petition, token):
+    response = client.post(reverse("petitions:confirm", kwargs={"token": token}))
+    assert response.status_code == 400
+    assert "does not work" in response.content.decode()
+
+
+def test_an_expired_link_confirms_nothing(client, petition):
+    sign(client, petition)
+    signature = Signature.objects.get()
+    token = services.confirmation_token(signature)
+    petition.unconfirmed_days = 0
+    petition.save()
+    time.sleep(1.1)
+    assert client.post(reverse("petitions:confirm", kwargs={"token": token})).status_code == 400
+    signature.refresh_from_db()
+    assert signature.confirmed_at is None
+
+
+def test_unconfirmed_signatures_expire_and_counts_equal_rows(client, petition):
+    from django.utils import timezone
+
+    sign(client, petition)
+    sign(client, petition, email="bo@example.org")
+    services.confirm(Signature.objects.get(email="bo@example.org"))
+    Signature.objects.filter(email="ana@example.org").update(
+        created_at=timezone.now() - timezone.timedelta(days=8)
+    )
+    assert services.expire_unconfirmed() == 1
+    folded = services.fold_counts(petition)
+    assert folded.confirmed == Signature.objects.counted().count() == 1
+    assert folded.pending == 0
+
+
+def test_goals_step_up_as_they_are_reached(petition):
+    assert services.next_goal(petition, 0) == 100
+    assert services.next_goal(petition, 100) == 500
+    assert services.next_goal(petition, 4_999) == 5_000
+    petition.goal = 2_000
+    assert services.next_goal(petition, 10) == 2_000
+    assert services.next_goal(petition, 2_000) == 5_000
+
+
+def test_the_open_data_has_counts_and_no_personal_data(client, petition):
+    sign(client, petition)
+    services.confirm(Signature.objects.get())
+    response = Client().get(reverse("petitions:json", kwargs={"slug": petition.campaign.slug}))
+    assert response["Access-Control-Allow-Origin"] == "*"
+    data = response.json()
+    assert data["signatures"] == 1
+    assert "ana" not in response.content.decode().lower()
+
+
+def test_the_kill_switch_stops_signing(client, petition):
+    petition.is_collecting = False
+    petition.save()
+    response = sign(client, petition)
+    assert "not taking signatures" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(fields=st.dictionaries(
+    st.sampled_from(["name", "email", "postcode", "country", "comment", "website", "started"]),
+    st.text(max_size=300),
+))  # fmt: skip
+def test_any_text_in_the_sign_form_is_answered_without_an_error_page(client, petition, fields):
+    response = client.post(
+        reverse("petitions:sign", kwargs={"slug": petition.campaign.slug}), fields
+    )
+    assert response.status_code in (302, 400)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "petitions"
+
+urlpatterns = [
+    path("c/<slug:slug>/sign/", views.sign, name="sign"),
+    path("c/<slug:slug>/sign/check-your-email/", views.check_email, name="check-email"),
+    path("c/<slug:slug>/petition.json", views.counts_json, name="json"),
+    path("petitions/confirm/<str:token>/", views.confirm, name="confirm"),
+]

@@ -1,0 +1,96 @@
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.cache import cache_page
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tocsin.campaigns.models import Campaign
+
+from . import services
+from .forms import SignForm
+from .models import PetitionAction
+
+
+def petition_for(request: HttpRequest, slug: str) -> PetitionAction:
+    campaign = get_object_or_404(
+        Campaign.objects.viewable_by(request.user).select_related("organization"), slug=slug
+    )
+    petition = getattr(campaign, "petition", None)
+    if petition is None:
+        raise Http404
+    return petition
+
+
+@require_http_methods(["GET", "POST"])
+def sign(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_for(request, slug)
+    campaign = petition.campaign
+    organizations = [campaign.organization, *campaign.partners.all()]
+    data = request.POST if request.method == "POST" else None
+    form = SignForm(data, organizations=organizations, petition=petition)
+    open_for_signing = campaign.is_open and petition.is_collecting
+    if request.method == "POST" and open_for_signing and form.is_valid():
+        if not form.looks_automated:
+            services.sign(
+                petition,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                postcode=form.cleaned_data["postcode"],
+                country=form.cleaned_data["country"],
+                comment=form.cleaned_data["comment"],
+                consents=[
+                    {"organization": c.organization.pk, "wording": c.wording}
+                    for c in form.chosen_consents()
+                ],
+                language=get_language(),
+            )
+        # The same answer whether new, repeated or held back: nothing to learn from it.
+        return redirect("petitions:check-email", slug=slug)
+    context = {
+        "campaign": campaign,
+        "petition": petition,
+        "form": form,
+        "count": services.public_count(petition),
+        "open_for_signing": open_for_signing,
+    }
+    return render(request, "petitions/sign.html", context, status=400 if form.is_bound else 200)
+
+
+@require_GET
+def check_email(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_for(request, slug)
+    return render(
+        request, "petitions/check_email.html", {"petition": petition, "campaign": petition.campaign}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; only the POST it sends confirms (mail scanners only GET)."""
+    signature = services.signature_for_token(token)
+    if signature is None:
+        return render(request, "petitions/confirm.html", {"invalid": True}, status=400)
+    petition = signature.petition
+    context = {"petition": petition, "campaign": petition.campaign, "signature": signature}
+    if request.method == "POST":
+        services.confirm(signature)
+        context |= {"confirmed": True, "count": services.public_count(petition)}
+    return render(request, "petitions/confirm.html", context)
+
+
+@cache_page(10)
+@require_GET
+def counts_json(request: HttpRequest, slug: str) -> JsonResponse:
+    """Open data, like the UK petitions site's: counts and where from, nothing personal."""
+    petition = petition_for(request, slug)
+    count = services.public_count(petition)
+    response = JsonResponse(
+        {
+            "petition": petition.title,
+            "signatures": count.confirmed,
+            "goal": count.goal,
+            **services.breakdown(petition),
+        }
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
