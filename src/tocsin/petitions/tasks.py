@@ -1,17 +1,33 @@
+import datetime
+import logging
+import smtplib
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks import task
 
 from .models import Signature
 from .services import confirmation_token
 
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+
+
+def retry_delay(attempt: int) -> datetime.timedelta:
+    """Backoff: the base delay doubling with each attempt, at most six hours."""
+    seconds = settings.TOCSIN_MAIL_RETRY_SECONDS * 2 ** (attempt - 1)
+    return datetime.timedelta(seconds=min(seconds, 6 * 3600))
+
 
 @task()
-def send_confirmation(signature_id: int) -> None:
-    """The mail links to a page with a Confirm button: opening the link confirms nothing."""
+def send_confirmation(signature_id: int, attempt: int = 1) -> None:
+    """The mail links to a page with a Confirm button: opening the link confirms nothing.
+
+    A failing mail server delays the mail: the task enqueues its own retry with backoff.
+    """
     signature = (
         Signature.objects.select_related("petition__campaign")
         .filter(pk=signature_id, confirmed_at__isnull=True)
@@ -26,4 +42,15 @@ def send_confirmation(signature_id: int) -> None:
     with translation.override(signature.language or settings.LANGUAGE_CODE):
         subject = render_to_string("petitions/mail/confirm_subject.txt", context).strip()
         body = render_to_string("petitions/mail/confirm.txt", context)
-    EmailMultiAlternatives(subject=subject, body=body, to=[signature.email]).send()
+    try:
+        EmailMultiAlternatives(subject=subject, body=body, to=[signature.email]).send()
+    except (smtplib.SMTPException, OSError) as error:
+        if attempt >= MAX_ATTEMPTS:
+            logger.error("confirmation for signature %s not sent after %d tries", signature_id,
+                         attempt)  # fmt: skip
+            return
+        logger.warning("confirmation for signature %s: mail server said %s; retrying",
+                       signature_id, type(error).__name__)  # fmt: skip
+        send_confirmation.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(
+            signature_id, attempt + 1
+        )

@@ -1,0 +1,70 @@
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.urls import reverse
+
+from tocsin.conftest import CollectingHandler
+from tocsin.petitions.factories import PetitionFactory
+from tocsin.petitions.models import Signature
+from tocsin.petitions.tests.test_signing import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+class FlakyHandler(CollectingHandler):
+    """A real SMTP server that refuses the first `failures` messages with a 451."""
+
+    def __init__(self, failures: int):
+        super().__init__()
+        self.failures = failures
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.failures:
+            self.failures -= 1
+            return "451 4.3.0 Try again later"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def flaky_smtp(settings):
+    handler = FlakyHandler(failures=2)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    settings.TOCSIN_MAIL_RETRY_SECONDS = 0
+    yield handler
+    controller.stop()
+
+
+def test_a_failing_mail_server_delays_the_mail_and_loses_nothing(client, flaky_smtp, run_tasks):
+    petition = PetitionFactory()
+    client.post(reverse("petitions:sign", kwargs={"slug": petition.campaign.slug}), form_data())
+    assert Signature.objects.count() == 1
+
+    run_tasks()  # refused twice, retried each time, then delivered
+    run_tasks()
+    run_tasks()
+    assert len(flaky_smtp.messages) == 1
+    assert flaky_smtp.messages[0]["To"] == "ana@example.org"
+    assert Signature.objects.count() == 1
+
+
+def test_the_mail_is_in_the_signer_s_language_with_a_confirm_page_link(
+    client, smtp_server, run_tasks, settings
+):
+    settings.TOCSIN_BASE_URL = "http://testserver"
+    petition = PetitionFactory()
+    client.post(
+        reverse("petitions:sign", kwargs={"slug": petition.campaign.slug}),
+        form_data(),
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    run_tasks()
+    [message] = smtp_server.messages
+    assert message["Subject"].startswith("Confirma tu firma")
+    assert "/petitions/confirm/" in message.get_content()
