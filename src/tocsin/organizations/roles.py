@@ -30,7 +30,7 @@ ORGANIZER_PERMISSIONS = {
     },
     "petitions": {
         "petitionaction": ["add", "change", "delete", "view"],
-        "signature": ["view"],
+        "signature": ["change", "view"],
     },
     "supporters": {"supporter": ["view", "erase"], "consent": ["view"]},
     "organizations": {"organization": ["change", "view"]},

@@ -1,8 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tocsin.campaigns.models import Campaign
 from tocsin.organizations.scoping import OrganizationScopedAdmin
 
+from . import services
 from .models import PetitionAction, Signature
 
 
@@ -10,6 +17,26 @@ from .models import PetitionAction, Signature
 class PetitionAdmin(OrganizationScopedAdmin):
     organization_path = "campaign__organization"
     list_display = ["title", "campaign", "is_collecting", "goal"]
+    readonly_fields = ["delivery"]
+
+    @admin.display(description=_("deliver to each target"))
+    def delivery(self, petition):
+        if petition.pk is None:
+            return "—"
+        rows = [
+            (
+                target,
+                reverse("petitions:delivery-page", args=[petition.pk, target.pk]),
+                reverse("petitions:delivery-csv", args=[petition.pk, target.pk]),
+            )
+            for target in petition.campaign.targets.all()
+        ]
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", '<li>{}: <a href="{}">printable</a> · <a href="{}">CSV</a></li>', rows
+            ),
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "campaign":
@@ -17,16 +44,86 @@ class PetitionAdmin(OrganizationScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ConfirmedFilter(admin.SimpleListFilter):
+    title = _("confirmed")
+    parameter_name = "confirmed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Confirmed")), ("no", _("Waiting for confirmation"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(confirmed_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(confirmed_at__isnull=True)
+        return queryset
+
+
 @admin.register(Signature)
 class SignatureAdmin(OrganizationScopedAdmin):
+    """Moderation: narrow down by time (date hierarchy), email domain (search "@domain"),
+    country or district, then invalidate in bulk. Counts follow at the next fold."""
+
     organization_path = "petition__campaign__organization"
-    list_display = ["name", "email", "district", "country", "created_at", "confirmed_at"]
-    list_filter = ["petition", "country"]
-    search_fields = ["name", "email", "postcode"]
+    list_display = ["name", "email", "district", "country", "created_at", "confirmed_at",
+                    "invalidated_at"]  # fmt: skip
+    list_filter = [
+        "petition",
+        ConfirmedFilter,
+        "country",
+        ("invalidated_at", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["name", "email", "postcode", "district"]
+    date_hierarchy = "created_at"
+    actions = ["invalidate", "restore", "erase"]
     readonly_fields = [
         "petition", "email", "name", "postcode", "country", "district", "comment", "consents",
-        "created_at", "confirmed_at",
+        "created_at", "confirmed_at", "invalidated_at",
     ]  # fmt: skip
 
     def has_add_permission(self, request):
         return False
+
+    def _done(self, request, queryset, count, message):
+        for petition_id in set(queryset.values_list("petition_id", flat=True)):
+            cache.delete(f"petitions:count:{petition_id}")
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Invalidate: stop counting them"), permissions=["change"])
+    def invalidate(self, request, queryset):
+        count = queryset.filter(invalidated_at__isnull=True).update(invalidated_at=timezone.now())
+        self._done(
+            request,
+            queryset,
+            count,
+            ngettext(
+                "Invalidated %(count)d signature.", "Invalidated %(count)d signatures.", count
+            ),
+        )
+
+    @admin.action(description=_("Restore: count them again"), permissions=["change"])
+    def restore(self, request, queryset):
+        count = queryset.filter(invalidated_at__isnull=False).update(invalidated_at=None)
+        self._done(
+            request,
+            queryset,
+            count,
+            ngettext("Restored %(count)d signature.", "Restored %(count)d signatures.", count),
+        )
+
+    @admin.action(
+        description=_("Erase the signer's details (the count stays)"), permissions=["change"]
+    )
+    def erase(self, request, queryset):
+        count = 0
+        for signature in queryset:
+            services.erase_signer(signature)
+            count += 1
+        self._done(
+            request,
+            queryset,
+            count,
+            ngettext(
+                "Erased %(count)d signer's details.", "Erased %(count)d signers' details.", count
+            ),
+        )

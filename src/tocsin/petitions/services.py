@@ -183,3 +183,64 @@ def expire_unconfirmed() -> int:
             petition=petition, confirmed_at__isnull=True, created_at__lt=cutoff
         ).delete()[0]
     return deleted
+
+
+# ---------------------------------------------------------------------------- delivery
+
+SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    text = str(value)
+    return "'" + text if text.startswith(SPREADSHEET_TRIGGERS) else text
+
+
+def constituents(petition: PetitionAction, target) -> models.QuerySet:
+    """The counted signatures a target answers for: their district's or state's, or all of
+    them for a target without a constituency (a minister, a desk)."""
+    signatures = Signature.objects.counted().filter(petition=petition).order_by("created_at")
+    if target.kind != "legislator" or not target.state:
+        return signatures
+    if target.chamber == "house":
+        return signatures.filter(district=target.seat_label)
+    return signatures.filter(
+        models.Q(district=target.state) | models.Q(district__startswith=f"{target.state}-")
+    )
+
+
+def totals_by_district(signatures) -> list[tuple[str, int]]:
+    rows = signatures.values_list("district").annotate(n=models.Count("pk")).order_by("district")
+    return [(district or "—", count) for district, count in rows]
+
+
+# ---------------------------------------------------------------------------- privacy
+
+
+def erase_signer(signature: Signature) -> None:
+    """Their details go; the row stays, so the count stays what it was."""
+    Signature.objects.filter(pk=signature.pk).update(
+        name="", email=f"erased-{signature.pk}@invalid", postcode="", comment="", consents=[]
+    )
+
+
+def anonymise_closed_petitions(after_days: int) -> int:
+    """Signatures of campaigns closed more than `after_days` ago keep only what the counts and
+    breakdowns need."""
+    cutoff = timezone.now() - timezone.timedelta(days=after_days)
+    closed = Signature.objects.filter(
+        petition__campaign__status="closed", petition__campaign__updated_at__lt=cutoff
+    ).exclude(email__endswith="@invalid")
+    count = 0
+    for pk in closed.values_list("pk", flat=True).iterator():
+        Signature.objects.filter(pk=pk).update(
+            name="", email=f"erased-{pk}@invalid", postcode="", comment="", consents=[]
+        )
+        count += 1
+    return count
+
+
+def reconcile(petition: PetitionAction) -> bool:
+    """Fold, then prove the published count equals the rows."""
+    folded = fold_counts(petition)
+    return folded.confirmed == Signature.objects.counted().filter(petition=petition).count()

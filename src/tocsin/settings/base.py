@@ -117,6 +117,9 @@ TOCSIN_CALL_COUNTRIES = env.list("TOCSIN_CALL_COUNTRIES", default=["US"])
 TOCSIN_CALLS_PER_IP_PER_HOUR = env.int("TOCSIN_CALLS_PER_IP_PER_HOUR", default=10)
 TOCSIN_MAX_CALL_MINUTES = env.int("TOCSIN_MAX_CALL_MINUTES", default=20)
 
+# Signatures of petitions closed this many days ago keep only what the counts need.
+TOCSIN_ANONYMISE_AFTER_DAYS = env.int("TOCSIN_ANONYMISE_AFTER_DAYS", default=90)
+
 # Mail that a server refused is retried after this many seconds, doubling each time.
 TOCSIN_MAIL_RETRY_SECONDS = env.int("TOCSIN_MAIL_RETRY_SECONDS", default=60)
 if REDIS_URL:
