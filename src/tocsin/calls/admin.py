@@ -3,11 +3,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from tocsin.campaigns.models import Campaign
+from tocsin.core.privacy import keyed_hash
 from tocsin.organizations.scoping import OrganizationScopedAdmin
 from tocsin.targets.models import Target
 
 from .models import BlockedNumber, CallAction, CallTally, ScriptVariant
-from .telephony import ConnectRefused, keyed_hash, normalize_phone
+from .telephony import ConnectRefused, normalize_phone
 
 
 class ScriptVariantInline(admin.StackedInline):

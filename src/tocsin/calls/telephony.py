@@ -5,8 +5,6 @@ Two backends: "twilio" (the official library, webhooks verified) and "console", 
 without credentials, which only logs what it would do. Phone numbers never reach a log.
 """
 
-import hashlib
-import hmac
 import logging
 
 import phonenumbers
@@ -20,6 +18,7 @@ from twilio.base.exceptions import TwilioException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from tocsin.core.privacy import keyed_hash
 from tocsin.districts.services import DistrictRef
 
 from . import services
@@ -37,11 +36,6 @@ ALLOWED_NUMBER_TYPES = {
 
 class ConnectRefused(ValueError):
     """Shown to the supporter as it is: every message is written for them."""
-
-
-def keyed_hash(value: str) -> str:
-    key = hashlib.sha256(("tocsin-phone-hash:" + settings.SECRET_KEY).encode()).digest()
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
 def normalize_phone(text: str) -> str:
@@ -98,7 +92,7 @@ def start_session(
     if not action.click_to_call:
         raise ConnectRefused(_("This campaign does not offer calls through us."))
     phone = normalize_phone(phone_text)
-    phone_hash, ip_hash = keyed_hash(phone), keyed_hash(ip_address or "unknown")
+    phone_hash, ip_hash = keyed_hash(phone), keyed_hash(ip_address or "unknown", "ip")
     plan = []
     for target in services.targets_for(action, district):
         ordered = services.ordered_offices(action, target, district)

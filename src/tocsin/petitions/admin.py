@@ -75,10 +75,10 @@ class SignatureAdmin(OrganizationScopedAdmin):
     ]
     search_fields = ["name", "email", "postcode", "district"]
     date_hierarchy = "created_at"
-    actions = ["invalidate", "restore", "erase"]
+    actions = ["release", "invalidate", "restore", "erase"]
     readonly_fields = [
         "petition", "email", "name", "postcode", "country", "district", "comment", "consents",
-        "created_at", "confirmed_at", "invalidated_at",
+        "created_at", "confirmed_at", "invalidated_at", "held_at",
     ]  # fmt: skip
 
     def has_add_permission(self, request):
@@ -88,6 +88,17 @@ class SignatureAdmin(OrganizationScopedAdmin):
         for petition_id in set(queryset.values_list("petition_id", flat=True)):
             cache.delete(f"petitions:count:{petition_id}")
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Release held signatures (they get their mail)"),
+                  permissions=["change"])  # fmt: skip
+    def release(self, request, queryset):
+        count = services.release_held(queryset)
+        self._done(
+            request,
+            queryset,
+            count,
+            ngettext("Released %(count)d signature.", "Released %(count)d signatures.", count),
+        )
 
     @admin.action(description=_("Invalidate: stop counting them"), permissions=["change"])
     def invalidate(self, request, queryset):

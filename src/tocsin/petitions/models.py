@@ -41,7 +41,9 @@ class PetitionAction(models.Model):
 
 class SignatureQuerySet(models.QuerySet):
     def counted(self) -> "SignatureQuerySet":
-        return self.filter(confirmed_at__isnull=False, invalidated_at__isnull=True)
+        return self.filter(
+            confirmed_at__isnull=False, invalidated_at__isnull=True, held_at__isnull=True
+        )
 
 
 class Signature(models.Model):
@@ -64,12 +66,30 @@ class Signature(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     invalidated_at = models.DateTimeField(_("invalidated"), null=True, blank=True)
+    held_at = models.DateTimeField(
+        _("held for review"),
+        null=True,
+        blank=True,
+        help_text=_("Over a rate limit: not counted and not mailed until released."),
+    )
+    ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    email_domain = models.CharField(max_length=254, blank=True, editable=False)
 
     objects = SignatureQuerySet.as_manager()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["petition", "email"], name="one_signature_per_email")
+        ]
+        # The rate limits count recent rows by these when there is no Redis.
+        indexes = [
+            models.Index(fields=["petition", "ip_hash", "created_at"], name="signatures_by_ip"),
+            models.Index(
+                fields=["petition", "email_domain", "created_at"], name="signatures_by_domain"
+            ),
+            models.Index(
+                fields=["petition", "country", "created_at"], name="signatures_by_country"
+            ),
         ]
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")

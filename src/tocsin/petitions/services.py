@@ -13,8 +13,10 @@ from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from tocsin.core.privacy import keyed_hash
 from tocsin.districts import services as districts
 
+from . import limits
 from .models import PetitionAction, PetitionCount, Signature
 
 CONFIRM_SALT = "tocsin.petitions.confirm"
@@ -58,12 +60,15 @@ class SignResult:
 
 
 def sign(petition: PetitionAction, *, name, email, postcode, country, comment, consents,
-         language) -> SignResult:  # fmt: skip
+         language, ip_address="") -> SignResult:  # fmt: skip
     """Record a signature once. Signing again sends the confirmation again (at most every ten
     minutes) and changes nothing else; the answer to the signer is the same either way."""
     from .tasks import send_confirmation
 
     email = normalize_email(email)
+    ip_hash = keyed_hash(ip_address, "ip") if ip_address else ""
+    domain = email.rpartition("@")[2]
+    held = limits.over_limit(petition, ip_hash=ip_hash, domain=domain, country=country)
     try:
         with transaction.atomic():
             signature = Signature.objects.create(
@@ -76,10 +81,15 @@ def sign(petition: PetitionAction, *, name, email, postcode, country, comment, c
                 comment=comment,
                 language=language,
                 consents=consents,
-                mailed_at=timezone.now(),
+                ip_hash=ip_hash,
+                email_domain=domain,
+                held_at=timezone.now() if held else None,
+                mailed_at=None if held else timezone.now(),
             )
             # In the same transaction: a signature never exists without its mail, or vice versa.
-            send_confirmation.enqueue(signature.pk)
+            # A held one gets its mail when an organizer releases it.
+            if not held:
+                send_confirmation.enqueue(signature.pk)
         return SignResult(signature, True)
     except IntegrityError:
         pass
@@ -88,12 +98,27 @@ def sign(petition: PetitionAction, *, name, email, postcode, country, comment, c
             petition=petition,
             email=email,
             confirmed_at__isnull=True,
+            held_at__isnull=True,
             mailed_at__lt=timezone.now() - RESEND_AFTER,
         ).update(mailed_at=timezone.now())
         if resent:
             signature = Signature.objects.get(petition=petition, email=email)
             send_confirmation.enqueue(signature.pk)
     return SignResult(None, False)
+
+
+def release_held(signatures) -> int:
+    """An organizer found them genuine: count them once confirmed, and send their mail."""
+    from .tasks import send_confirmation
+
+    released = 0
+    for signature in signatures.filter(held_at__isnull=False):
+        with transaction.atomic():
+            Signature.objects.filter(pk=signature.pk).update(held_at=None, mailed_at=timezone.now())
+            if signature.confirmed_at is None:
+                send_confirmation.enqueue(signature.pk)
+        released += 1
+    return released
 
 
 def confirmation_token(signature: Signature) -> str:
@@ -123,7 +148,9 @@ def confirm(signature: Signature) -> bool:
 
 
 def fold_counts(petition: PetitionAction) -> PetitionCount:
-    counts = Signature.objects.filter(petition=petition, invalidated_at__isnull=True).aggregate(
+    counts = Signature.objects.filter(
+        petition=petition, invalidated_at__isnull=True, held_at__isnull=True
+    ).aggregate(
         confirmed=models.Count("pk", filter=models.Q(confirmed_at__isnull=False)),
         pending=models.Count("pk", filter=models.Q(confirmed_at__isnull=True)),
     )
@@ -220,7 +247,12 @@ def totals_by_district(signatures) -> list[tuple[str, int]]:
 def erase_signer(signature: Signature) -> None:
     """Their details go; the row stays, so the count stays what it was."""
     Signature.objects.filter(pk=signature.pk).update(
-        name="", email=f"erased-{signature.pk}@invalid", postcode="", comment="", consents=[]
+        name="",
+        email=f"erased-{signature.pk}@invalid",
+        postcode="",
+        comment="",
+        consents=[],
+        ip_hash="",
     )
 
 
@@ -234,7 +266,12 @@ def anonymise_closed_petitions(after_days: int) -> int:
     count = 0
     for pk in closed.values_list("pk", flat=True).iterator():
         Signature.objects.filter(pk=pk).update(
-            name="", email=f"erased-{pk}@invalid", postcode="", comment="", consents=[]
+            name="",
+            email=f"erased-{pk}@invalid",
+            postcode="",
+            comment="",
+            consents=[],
+            ip_hash="",
         )
         count += 1
     return count

@@ -43,6 +43,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
                     for c in form.chosen_consents()
                 ],
                 language=get_language(),
+                ip_address=request.META.get("REMOTE_ADDR", ""),
             )
         # The same answer whether new, repeated or held back: nothing to learn from it.
         return redirect("petitions:check-email", slug=slug)

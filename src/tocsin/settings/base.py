@@ -120,6 +120,16 @@ TOCSIN_MAX_CALL_MINUTES = env.int("TOCSIN_MAX_CALL_MINUTES", default=20)
 # Signatures of petitions closed this many days ago keep only what the counts need.
 TOCSIN_ANONYMISE_AFTER_DAYS = env.int("TOCSIN_ANONYMISE_AFTER_DAYS", default=90)
 
+# Signing limits: {kind: [[window seconds, most signatures], …]}; over them, held for review.
+TOCSIN_SIGN_LIMITS = env.json(
+    "TOCSIN_SIGN_LIMITS",
+    default={
+        "ip": [[60, 10], [3600, 100]],
+        "domain": [[60, 600], [3600, 20000]],
+        "country": [[60, 3000], [3600, 100000]],
+    },
+)
+
 # Mail that a server refused is retried after this many seconds, doubling each time.
 TOCSIN_MAIL_RETRY_SECONDS = env.int("TOCSIN_MAIL_RETRY_SECONDS", default=60)
 if REDIS_URL:

@@ -3,8 +3,8 @@ from django.urls import reverse
 
 from tocsin.calls.factories import CallActionFactory
 from tocsin.calls.models import BlockedNumber, CallAction
-from tocsin.calls.telephony import keyed_hash
 from tocsin.campaigns.factories import CampaignFactory
+from tocsin.core.privacy import keyed_hash
 from tocsin.organizations.factories import OrganizationFactory, OrganizerFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
-from tocsin.calls import telephony
 from tocsin.calls.models import BlockedNumber, CallLeg, CallReport, ConnectSession, Outcome
+from tocsin.core.privacy import keyed_hash
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +165,7 @@ def test_limits_per_number_per_ip_and_the_block_list(client, twilio, action, set
 
     BlockedNumber.objects.create(
         organization=action.campaign.organization,
-        number_hash=telephony.keyed_hash("+16082621237"),
+        number_hash=keyed_hash("+16082621237"),
     )
     blocked = ask_to_be_called(client, action, phone="608-262-1237", ip="198.51.100.9")
     assert "cannot call this number" in blocked.content.decode()

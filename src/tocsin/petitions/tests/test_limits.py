@@ -1,0 +1,62 @@
+import uuid
+
+import pytest
+import redis
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from tocsin.petitions import services
+from tocsin.petitions.factories import PetitionFactory
+from tocsin.petitions.models import Signature
+from tocsin.petitions.tests.test_signing import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["database", "redis"])
+def limits_backend(request, settings):
+    settings.TOCSIN_SIGN_LIMITS = {"ip": [[60, 2]], "domain": [[3600, 3]]}
+    if request.param == "redis":
+        url = "redis://127.0.0.1:6379/15"
+        try:
+            redis.Redis.from_url(url, socket_timeout=1).ping()
+        except redis.ConnectionError:
+            pytest.skip("no Redis on 127.0.0.1:6379 (CI starts one)")
+        settings.REDIS_URL = url
+        settings.TOCSIN_REDIS_PREFIX = f"tocsin-test-{uuid.uuid4().hex[:8]}"
+    return request.param
+
+
+def sign_from(client, petition, email, ip):
+    return client.post(
+        reverse("petitions:sign", kwargs={"slug": petition.campaign.slug}),
+        form_data(email=email),
+        REMOTE_ADDR=ip,
+    )
+
+
+def test_over_the_limit_is_held_quietly_then_released(client, limits_backend):
+    petition = PetitionFactory()
+    answers = [
+        sign_from(client, petition, f"person{n}@example.org", "203.0.113.7") for n in range(3)
+    ]
+    assert {a["Location"] for a in answers} == {answers[0]["Location"]}  # no tell-tale error
+    held = Signature.objects.get(held_at__isnull=False)
+    assert held.email == "person2@example.org"
+    assert DBTaskResult.objects.count() == 2  # no mail for the held one
+    assert not held.ip_hash.startswith("203")
+
+    assert services.fold_counts(petition).pending == 2  # held ones are not counted at all
+
+    services.release_held(Signature.objects.filter(pk=held.pk))
+    assert DBTaskResult.objects.count() == 3  # its confirmation mail, now
+    services.confirm(held)
+    assert services.fold_counts(petition).confirmed == 1
+
+
+def test_the_email_domain_limit_applies_across_addresses(client, limits_backend):
+    petition = PetitionFactory()
+    for n in range(4):
+        sign_from(client, petition, f"p{n}@spam.example", f"198.51.100.{n}")
+    assert Signature.objects.filter(held_at__isnull=False).count() == 1
+    assert Signature.objects.filter(email_domain="spam.example").count() == 4
