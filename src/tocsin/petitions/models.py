@@ -112,3 +112,22 @@ class PetitionCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition}: {self.confirmed}"
+
+
+class PetitionHour(models.Model):
+    """Signatures confirmed in each hour (UTC), from the folds: the petition's open history."""
+
+    petition = models.ForeignKey(PetitionAction, on_delete=models.CASCADE, related_name="hours")
+    hour = models.DateTimeField()
+    confirmed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "hour"], name="one_row_per_hour")
+        ]
+        ordering = ["hour"]
+        verbose_name = _("hour of signatures")
+        verbose_name_plural = _("hours of signatures")
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H:00}: {self.confirmed}"

@@ -6,18 +6,20 @@ so a mail scanner that opens links confirms nothing. No request touches a shared
 counts are folded from the rows every few seconds and read from the fold.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from tocsin.core.privacy import keyed_hash
 from tocsin.districts import services as districts
 
 from . import limits
-from .models import PetitionAction, PetitionCount, Signature
+from .models import PetitionAction, PetitionCount, PetitionHour, Signature
 
 CONFIRM_SALT = "tocsin.petitions.confirm"
 COUNT_CACHE_SECONDS = 5
@@ -157,7 +159,30 @@ def fold_counts(petition: PetitionAction) -> PetitionCount:
     folded, _created = PetitionCount.objects.update_or_create(
         petition=petition, defaults={**counts, "folded_at": timezone.now()}
     )
+    fold_hours(petition, since=timezone.now() - timezone.timedelta(hours=2))
     return folded
+
+
+def fold_hours(petition: PetitionAction, since=None) -> None:
+    """Confirmed signatures per UTC hour; recent hours at every fold, all of them nightly."""
+    signatures = Signature.objects.counted().filter(petition=petition)
+    if since is not None:
+        since = since.replace(minute=0, second=0, microsecond=0)
+        signatures = signatures.filter(confirmed_at__gte=since)
+    per_hour = dict(
+        signatures.annotate(hour=TruncHour("confirmed_at", tzinfo=datetime.UTC))
+        .values_list("hour")
+        .annotate(n=models.Count("pk"))
+    )
+    with transaction.atomic():
+        stale = PetitionHour.objects.filter(petition=petition)
+        if since is not None:
+            stale = stale.filter(hour__gte=since)
+        stale.exclude(hour__in=list(per_hour)).delete()
+        for hour, count in per_hour.items():
+            PetitionHour.objects.update_or_create(
+                petition=petition, hour=hour, defaults={"confirmed": count}
+            )
 
 
 @dataclass(frozen=True)
@@ -278,6 +303,11 @@ def anonymise_closed_petitions(after_days: int) -> int:
 
 
 def reconcile(petition: PetitionAction) -> bool:
-    """Fold, then prove the published count equals the rows."""
+    """Fold, rebuild the whole hourly history, then prove the published count equals the rows
+    and the history adds up to it."""
     folded = fold_counts(petition)
+    fold_hours(petition)
+    history = PetitionHour.objects.filter(petition=petition).aggregate(n=models.Sum("confirmed"))
+    if (history["n"] or 0) != folded.confirmed:
+        return False
     return folded.confirmed == Signature.objects.counted().filter(petition=petition).count()

@@ -8,6 +8,11 @@ urlpatterns = [
     path("c/<slug:slug>/sign/", views.sign, name="sign"),
     path("c/<slug:slug>/sign/check-your-email/", views.check_email, name="check-email"),
     path("c/<slug:slug>/petition.json", views.counts_json, name="json"),
+    path(
+        "c/<slug:slug>/petition-history.<str:fmt>",
+        views.history,
+        name="history",
+    ),
     path("petitions/confirm/<str:token>/", views.confirm, name="confirm"),
     path(
         "organize/petitions/<int:petition_id>/delivery/<int:target_id>.csv",

@@ -1,3 +1,5 @@
+import csv
+
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -93,5 +95,28 @@ def counts_json(request: HttpRequest, slug: str) -> JsonResponse:
             **services.breakdown(petition),
         }
     )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@cache_page(60)
+@require_GET
+def history(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """Confirmed signatures per hour, as CSV or JSON: open data that survives a spike."""
+    if fmt not in ("json", "csv"):
+        raise Http404
+    petition = petition_for(request, slug)
+    services.public_count(petition)  # folds the recent hours when the count is stale
+    rows = list(petition.hours.values_list("hour", "confirmed"))
+    if fmt == "json":
+        response = JsonResponse(
+            {"petition": petition.title,
+             "hours": [{"hour": hour.isoformat(), "confirmed": n} for hour, n in rows]}
+        )  # fmt: skip
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        writer = csv.writer(response)
+        writer.writerow(["hour_utc", "confirmed"])
+        writer.writerows((hour.isoformat(), n) for hour, n in rows)
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -106,3 +106,27 @@ def test_nightly_maintenance_expires_anonymises_and_reconciles(petition, setting
     assert not Signature.objects.filter(name="Unconfirmed").exists()
     assert not Signature.objects.exclude(name="").exists()
     assert services.fold_counts(petition).confirmed == 5
+
+
+def test_hourly_history_is_open_data_that_adds_up(client, petition):
+    two_hours_ago = timezone.now() - timezone.timedelta(hours=2)
+    Signature.objects.filter(name="Bo").update(confirmed_at=two_hours_ago)
+    assert services.reconcile(petition)
+    data = client.get(
+        reverse("petitions:history", kwargs={"slug": petition.campaign.slug, "fmt": "json"})
+    ).json()
+    assert sum(hour["confirmed"] for hour in data["hours"]) == 5
+    assert len(data["hours"]) == 2
+    csv_rows = rows(
+        client.get(
+            reverse("petitions:history", kwargs={"slug": petition.campaign.slug, "fmt": "csv"})
+        )
+    )
+    assert csv_rows[0] == ["hour_utc", "confirmed"]
+    assert sum(int(n) for _hour, n in csv_rows[1:]) == 5
+    assert (
+        client.get(
+            reverse("petitions:history", kwargs={"slug": petition.campaign.slug, "fmt": "xml"})
+        ).status_code
+        == 404
+    )
