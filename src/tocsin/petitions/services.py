@@ -223,7 +223,11 @@ def breakdown(petition: PetitionAction) -> dict:
     by_country = dict(
         counted.exclude(country="").values_list("country").annotate(n=models.Count("pk"))
     )
-    return {"by_district": by_district, "by_country": by_country}
+    by_state: dict[str, int] = {}
+    for district, count in by_district.items():
+        state = district.split("-", 1)[0]
+        by_state[state] = by_state.get(state, 0) + count
+    return {"by_state": by_state, "by_district": by_district, "by_country": by_country}
 
 
 def expire_unconfirmed() -> int:

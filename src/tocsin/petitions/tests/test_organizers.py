@@ -130,3 +130,11 @@ def test_hourly_history_is_open_data_that_adds_up(client, petition):
         ).status_code
         == 404
     )
+
+
+def test_the_open_data_breaks_counts_down_by_state_district_and_country(client, petition):
+    data = client.get(reverse("petitions:json", kwargs={"slug": petition.campaign.slug})).json()
+    assert data["by_state"] == {"WI": 3, "NY": 1}
+    assert data["by_district"] == {"WI-2": 2, "WI-3": 1, "NY-13": 1}
+    assert data["by_country"] == {"US": 4, "GB": 1}
+    assert "Bo" not in str(data)
