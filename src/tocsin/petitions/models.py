@@ -15,6 +15,11 @@ class PetitionAction(models.Model):
         default=True,
         help_text=_("Switch off to stop taking signatures at once (e.g. under attack)."),
     )
+    publish_breakdown = models.BooleanField(
+        _("publish where signatures come from"),
+        default=True,
+        help_text=_("Switch off to stop the public breakdown by state, district and country."),
+    )
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("petition text"), help_text=_("What signers put their name to."))
     goal = models.PositiveIntegerField(

@@ -92,7 +92,7 @@ def counts_json(request: HttpRequest, slug: str) -> JsonResponse:
             "petition": petition.title,
             "signatures": count.confirmed,
             "goal": count.goal,
-            **services.breakdown(petition),
+            **(services.breakdown(petition) if petition.publish_breakdown else {}),
         }
     )
     response["Access-Control-Allow-Origin"] = "*"

@@ -138,3 +138,12 @@ def test_the_open_data_breaks_counts_down_by_state_district_and_country(client, 
     assert data["by_district"] == {"WI-2": 2, "WI-3": 1, "NY-13": 1}
     assert data["by_country"] == {"US": 4, "GB": 1}
     assert "Bo" not in str(data)
+
+
+def test_the_breakdown_can_be_switched_off(client, petition):
+    petition.publish_breakdown = False
+    petition.save()
+    data = client.get(reverse("petitions:json", kwargs={"slug": petition.campaign.slug})).json()
+    assert data["signatures"] == 5
+    assert "by_district" not in data
+    assert "by_country" not in data
