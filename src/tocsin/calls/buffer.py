@@ -10,10 +10,11 @@ Redis must then persist its data (appendonly yes), or a Redis restart loses what
 
 import hashlib
 import json
-import threading
 
 import redis
 from django.conf import settings
+
+from tocsin.core.redis import client as redis_client
 
 SEEN_SECONDS = 24 * 3600
 _RECORD = """
@@ -25,9 +26,6 @@ return 0
 """
 
 _RECORD_SHA = hashlib.sha1(_RECORD.encode()).hexdigest()  # noqa: S324 (Redis names scripts so)
-
-_client_lock = threading.Lock()
-_client: redis.Redis | None = None
 
 
 def enabled() -> bool:
@@ -43,12 +41,7 @@ def _seen_key(key: str) -> str:
 
 
 def client() -> redis.Redis:
-    global _client
-    if _client is None:
-        with _client_lock:
-            if _client is None:
-                _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
-    return _client
+    return redis_client()
 
 
 def record(values: dict) -> bool:

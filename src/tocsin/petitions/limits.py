@@ -8,14 +8,14 @@ a limit is not refused: it is held for review, quietly.
 
 import time
 
-import redis
 from django.conf import settings
 from django.utils import timezone
+
+from tocsin.core.redis import client as redis_client
 
 from .models import PetitionAction, Signature
 
 KINDS = {"ip": "ip_hash", "domain": "email_domain", "country": "country"}
-_clients: dict[str, redis.Redis] = {}
 
 
 def _limits() -> dict[str, list[tuple[int, int]]]:
@@ -24,13 +24,8 @@ def _limits() -> dict[str, list[tuple[int, int]]]:
 
 
 def _over_in_redis(petition_id: int, values: dict[str, str]) -> bool:
-    client = _clients.get(settings.REDIS_URL)
-    if client is None:
-        client = _clients[settings.REDIS_URL] = redis.Redis.from_url(
-            settings.REDIS_URL, socket_timeout=2
-        )
     now = int(time.time())
-    pipe = client.pipeline(transaction=False)
+    pipe = redis_client().pipeline(transaction=False)
     checks = []
     for kind, value in values.items():
         for window, most in _limits().get(kind, []):

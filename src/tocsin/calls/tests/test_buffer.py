@@ -25,10 +25,8 @@ def redis_buffer(settings):
     settings.REDIS_URL = REDIS_URL
     settings.TOCSIN_CALL_REPORT_BUFFER = "redis"
     settings.TOCSIN_REDIS_PREFIX = f"tocsin-test-{uuid.uuid4().hex[:8]}"
-    buffer._client = None
     yield
     buffer.reset_for_tests()
-    buffer._client = None
 
 
 @pytest.fixture
