@@ -14,7 +14,7 @@ import json
 import redis
 from django.conf import settings
 
-from tocsin.core.redis import client as redis_client
+from tocsin.core.redis import client
 
 SEEN_SECONDS = 24 * 3600
 _RECORD = """
@@ -38,10 +38,6 @@ def _list_key() -> str:
 
 def _seen_key(key: str) -> str:
     return f"{settings.TOCSIN_REDIS_PREFIX}:calls:seen:{key}"
-
-
-def client() -> redis.Redis:
-    return redis_client()
 
 
 def record(values: dict) -> bool:
