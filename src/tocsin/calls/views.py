@@ -8,7 +8,12 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tocsin.campaigns.forms import LocationForm
+from tocsin.campaigns.forms import (
+    LocationForm,
+    district_not_in_zip_message,
+    outside_districts_message,
+    zip_not_found_message,
+)
 from tocsin.campaigns.models import Campaign
 from tocsin.districts import services as districts
 from tocsin.targets.delegations import house_members_by_district
@@ -63,20 +68,12 @@ def resolve_place(action: CallAction, form: CallPlaceForm) -> Place:
     place.lookup = districts.lookup_zip(place.zip)
     if place.district is not None and place.district not in place.lookup.districts:
         if place.lookup.status != districts.ZipLookupStatus.NO_DATA:
-            place.errors.append(
-                gettext("That district does not include this ZIP code. Pick one from the list.")
-            )
+            place.errors.append(district_not_in_zip_message())
             place.district = None
     elif place.lookup.status == districts.ZipLookupStatus.FOUND:
         place.district = place.lookup.districts[0]
     elif place.lookup.status == districts.ZipLookupStatus.NOT_FOUND:
-        place.errors.append(
-            gettext(
-                "We could not find ZIP code %(zip)s. Some ZIP codes are only for PO boxes or "
-                "businesses: try the ZIP code of your home address."
-            )
-            % {"zip": place.zip}
-        )
+        place.errors.append(zip_not_found_message(place.zip))
     return place
 
 
@@ -135,14 +132,7 @@ def _start_from_location(request: HttpRequest, action: CallAction) -> HttpRespon
             "action": action,
             "campaign": action.campaign,
             "form": CallPlaceForm(),
-            "place": Place(
-                errors=[
-                    gettext(
-                        "That location is not inside any US congressional district. "
-                        "Enter your ZIP code instead."
-                    )
-                ]
-            ),
+            "place": Place(errors=[outside_districts_message()]),
             "data_loaded": districts.zip_data_loaded(),
         }
         return render(request, "calls/start.html", context, status=400)

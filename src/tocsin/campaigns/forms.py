@@ -1,9 +1,27 @@
 import math
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tocsin.districts.services import DistrictRef, InvalidZip, normalize_zip
+
+
+def district_not_in_zip_message() -> str:
+    return gettext("That district does not include this ZIP code. Pick one from the list.")
+
+
+def outside_districts_message() -> str:
+    return gettext(
+        "That location is not inside any US congressional district. Enter your ZIP code instead."
+    )
+
+
+def zip_not_found_message(zip_code: str) -> str:
+    return gettext(
+        "We could not find ZIP code %(zip)s. Some ZIP codes are only for PO boxes or "
+        "businesses: try the ZIP code of your home address."
+    ) % {"zip": zip_code}
 
 
 class PlaceCleaning:

@@ -3,7 +3,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_cookie
 
@@ -14,7 +14,12 @@ from tocsin.supporters.forms import JoinForm
 from tocsin.supporters.services import become_supporter
 from tocsin.targets.delegations import delegation_for, house_members_by_district
 
-from .forms import LocationForm, ZipForm
+from .forms import (
+    LocationForm,
+    ZipForm,
+    district_not_in_zip_message,
+    outside_districts_message,
+)
 from .models import Campaign
 
 
@@ -91,7 +96,7 @@ def find_legislators(request: HttpRequest, slug: str) -> HttpResponse:
     context["lookup"] = lookup
     chosen = zip_form.cleaned_data["district"]
     if chosen is not None and chosen not in lookup.districts:
-        zip_form.add_error("district", _district_not_in_zip_message())
+        zip_form.add_error("district", district_not_in_zip_message())
         return render(request, "campaigns/legislators.html", context, status=400)
     if lookup.status == districts.ZipLookupStatus.FOUND:
         chosen = lookup.districts[0]
@@ -117,7 +122,7 @@ def _legislators_at_location(request, campaign, context) -> HttpResponse:
         return render(request, "campaigns/legislators.html", context, status=400)
     district = districts.district_at(form.cleaned_data["latitude"], form.cleaned_data["longitude"])
     if district is None:
-        context["location_error"] = [_outside_message()]
+        context["location_error"] = [outside_districts_message()]
         return render(request, "campaigns/legislators.html", context, status=400)
     context["delegation"] = delegation_for(district)
     return render(request, "campaigns/legislators.html", context)
@@ -125,16 +130,6 @@ def _legislators_at_location(request, campaign, context) -> HttpResponse:
 
 def _status(form) -> int:
     return 400 if form.is_bound and not form.is_valid() else 200
-
-
-def _district_not_in_zip_message() -> str:
-    return gettext("That district does not include this ZIP code. Pick one from the list.")
-
-
-def _outside_message() -> str:
-    return gettext(
-        "That location is not inside any US congressional district. Enter your ZIP code instead."
-    )
 
 
 @require_http_methods(["GET", "POST"])
