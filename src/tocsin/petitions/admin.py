@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -86,7 +85,7 @@ class SignatureAdmin(OrganizationScopedAdmin):
 
     def _done(self, request, queryset, count, message):
         for petition_id in set(queryset.values_list("petition_id", flat=True)):
-            cache.delete(f"petitions:count:{petition_id}")
+            services.forget_count(petition_id)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("Release held signatures (they get their mail)"),
@@ -127,8 +126,8 @@ class SignatureAdmin(OrganizationScopedAdmin):
     )
     def erase(self, request, queryset):
         count = 0
-        for signature in queryset:
-            services.erase_signer(signature)
+        for signature_id in queryset.values_list("pk", flat=True):
+            services.erase_signer(signature_id)
             count += 1
         self._done(
             request,

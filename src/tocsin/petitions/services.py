@@ -205,8 +205,17 @@ def next_goal(petition: PetitionAction, confirmed: int) -> int:
     return (confirmed // 1_000_000 + 1) * 1_000_000
 
 
+def _count_key(petition_id: int) -> str:
+    return f"petitions:count:{petition_id}"
+
+
+def forget_count(petition_id: int) -> None:
+    """Moderation changed what counts: the next view folds again."""
+    cache.delete(_count_key(petition_id))
+
+
 def public_count(petition: PetitionAction) -> PublicCount:
-    key = f"petitions:count:{petition.pk}"
+    key = _count_key(petition.pk)
     confirmed = cache.get(key)
     if confirmed is None:
         confirmed = fold_counts(petition).confirmed
@@ -273,11 +282,11 @@ def totals_by_district(signatures) -> list[tuple[str, int]]:
 # ---------------------------------------------------------------------------- privacy
 
 
-def erase_signer(signature: Signature) -> None:
+def erase_signer(signature_id: int) -> None:
     """Their details go; the row stays, so the count stays what it was."""
-    Signature.objects.filter(pk=signature.pk).update(
+    Signature.objects.filter(pk=signature_id).update(
         name="",
-        email=f"erased-{signature.pk}@invalid",
+        email=f"erased-{signature_id}@invalid",
         postcode="",
         comment="",
         consents=[],
@@ -293,15 +302,8 @@ def anonymise_closed_petitions(after_days: int) -> int:
         petition__campaign__status="closed", petition__campaign__updated_at__lt=cutoff
     ).exclude(email__endswith="@invalid")
     count = 0
-    for pk in closed.values_list("pk", flat=True).iterator():
-        Signature.objects.filter(pk=pk).update(
-            name="",
-            email=f"erased-{pk}@invalid",
-            postcode="",
-            comment="",
-            consents=[],
-            ip_hash="",
-        )
+    for signature_id in closed.values_list("pk", flat=True).iterator():
+        erase_signer(signature_id)
         count += 1
     return count
 
