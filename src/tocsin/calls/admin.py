@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from tocsin.campaigns.models import Campaign
+from tocsin.core.admin_mixins import ReadOnlyAdminMixin
 from tocsin.core.privacy import keyed_hash
 from tocsin.organizations.scoping import OrganizationScopedAdmin
 from tocsin.targets.models import Target
@@ -91,7 +92,7 @@ class BlockedNumberAdmin(OrganizationScopedAdmin):
 
 
 @admin.register(CallTally)
-class CallTallyAdmin(OrganizationScopedAdmin):
+class CallTallyAdmin(ReadOnlyAdminMixin, OrganizationScopedAdmin):
     """Calls per target, office, outcome, day and place, as folded from the reports."""
 
     organization_path = "action__campaign__organization"
@@ -100,12 +101,3 @@ class CallTallyAdmin(OrganizationScopedAdmin):
     search_fields = ["target__name", "office__city", "place"]
     list_select_related = ["action", "target", "office__target"]
     date_hierarchy = "day"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,20 +1,13 @@
 from django.contrib import admin
 
+from tocsin.core.admin_mixins import ReadOnlyAdminMixin
+
 from .models import DatasetImport
 
 
 @admin.register(DatasetImport)
-class DatasetImportAdmin(admin.ModelAdmin):
+class DatasetImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """What the sync commands last loaded: organizers can check the data is current."""
 
     list_display = ["dataset", "rows", "imported_at", "source"]
     readonly_fields = list_display
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
