@@ -1,3 +1,4 @@
+import contextlib
 import os
 import socket
 from pathlib import Path
@@ -46,12 +47,11 @@ class CollectingHandler:
         return "250 Message accepted for delivery"
 
 
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server on loopback; Django's SMTP backend is pointed at it."""
+@contextlib.contextmanager
+def serving_smtp(handler, settings):
+    """A real SMTP server on loopback with `handler`; Django's SMTP backend is pointed at it."""
     from aiosmtpd.controller import Controller
 
-    handler = CollectingHandler()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -65,6 +65,12 @@ def smtp_server(settings):
         yield handler
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    with serving_smtp(CollectingHandler(), settings) as handler:
+        yield handler
 
 
 @pytest.fixture

@@ -1,10 +1,7 @@
-import socket
-
 import pytest
-from aiosmtpd.controller import Controller
 from django.urls import reverse
 
-from tocsin.conftest import CollectingHandler
+from tocsin.conftest import CollectingHandler, serving_smtp
 from tocsin.petitions.factories import PetitionFactory
 from tocsin.petitions.models import Signature
 from tocsin.petitions.tests.test_signing import form_data
@@ -28,17 +25,9 @@ class FlakyHandler(CollectingHandler):
 
 @pytest.fixture
 def flaky_smtp(settings):
-    handler = FlakyHandler(failures=2)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
     settings.TOCSIN_MAIL_RETRY_SECONDS = 0
-    yield handler
-    controller.stop()
+    with serving_smtp(FlakyHandler(failures=2), settings) as handler:
+        yield handler
 
 
 def test_a_failing_mail_server_delays_the_mail_and_loses_nothing(client, flaky_smtp, run_tasks):
