@@ -202,11 +202,12 @@ def ordered_offices(
     """Washington first or nearest first, as the organizer chose; lines that have mostly
     been dead lately go to the end."""
     offices = [o for o in target.offices.all() if o.is_active and not o.hidden]
-    centre = districts.district_centroid(district) if district else None
+    nearest_first = action.office_order == CallAction.OfficeOrder.NEAREST_FIRST
+    centre = districts.district_centroid(district) if nearest_first and district else None
 
     def base_key(office: Office):
         is_washington = office.kind == Office.Kind.WASHINGTON
-        if action.office_order == CallAction.OfficeOrder.NEAREST_FIRST and centre:
+        if centre:
             if office.latitude is not None and office.longitude is not None:
                 return (0, _distance_km(centre, (office.latitude, office.longitude)))
             return (1 if not is_washington else 2, office.position)

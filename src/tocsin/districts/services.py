@@ -6,6 +6,7 @@ R-tree query, never a database round trip per request.
 """
 
 import enum
+import functools
 import math
 import re
 import threading
@@ -104,6 +105,7 @@ def reset_indexes() -> None:
         _indexes.boundaries = None
         _indexes.zip_version = _indexes.boundary_version = None
         _indexes.checked_at = 0.0
+    district_centroid.cache_clear()
 
 
 def _import_versions() -> dict[str, object]:
@@ -128,6 +130,7 @@ def _drop_stale_indexes() -> None:
             and versions.get("district-boundaries") != _indexes.boundary_version
         ):
             _indexes.boundaries = None
+            district_centroid.cache_clear()
         _indexes.checked_at = now
 
 
@@ -212,6 +215,7 @@ def district_at(latitude: float, longitude: float) -> DistrictRef | None:
     return refs[hits[0]] if hits else None
 
 
+@functools.lru_cache(maxsize=512)
 def district_centroid(district: DistrictRef) -> tuple[float, float] | None:
     """A point inside the district (latitude, longitude), e.g. to find the nearest office."""
     _tree, refs, geometries = _boundary_index()
