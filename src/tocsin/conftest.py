@@ -15,13 +15,13 @@ def forget_cached_facts():
     transaction would otherwise leak into it."""
     from django.core.cache import cache
 
-    from tocsin.calls import services as calls
+    from tocsin.core.memo import memo
 
     cache.clear()
-    calls._memo.clear()
+    memo.clear()
     yield
     cache.clear()
-    calls._memo.clear()
+    memo.clear()
 
 
 @pytest.fixture(scope="session")

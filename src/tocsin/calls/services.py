@@ -7,7 +7,6 @@ every few seconds, under a lock, and the public count is read from the tallies.
 
 import datetime
 import math
-import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from tocsin.campaigns.models import Stance, TargetStance
+from tocsin.core.memo import forget, remembered
 from tocsin.districts import services as districts
 from tocsin.districts.states import STATES
 from tocsin.targets.delegations import delegation_for
@@ -46,51 +46,6 @@ ACTION_CACHE_SECONDS = 10
 FOLD_LOCK_ID = 7_301_299  # any constant: serialises folds on PostgreSQL
 OFFICE_HOURS = (9, 17)  # a congressional office is likely answered 9:00–17:00 on weekdays
 WASHINGTON_TIMEZONE = "America/New_York"
-
-
-class _ProcessMemo:
-    """A few seconds of memory in this process in front of the shared cache: the report path
-    reads the same handful of facts thousands of times a minute."""
-
-    def __init__(self, seconds: float, max_entries: int = 5000):
-        self.seconds = seconds
-        self.max_entries = max_entries
-        self.entries: dict[str, tuple[float, object]] = {}
-
-    def get(self, key: str):
-        entry = self.entries.get(key)
-        if entry is None or entry[0] < time.monotonic():
-            return None
-        return entry[1]
-
-    def set(self, key: str, value) -> None:
-        if len(self.entries) >= self.max_entries:
-            self.entries.clear()
-        self.entries[key] = (time.monotonic() + self.seconds, value)
-
-    def clear(self) -> None:
-        self.entries.clear()
-
-
-_memo = _ProcessMemo(seconds=5)
-
-
-def _remembered(key: str, compute, seconds: int):
-    """From this process's memo, else the shared cache, else `compute()`."""
-    value = _memo.get(key)
-    if value is None:
-        value = cache.get(key)
-        if value is None:
-            value = compute()
-            cache.set(key, value, seconds)
-        _memo.set(key, value)
-    return value
-
-
-def forget(*keys: str) -> None:
-    cache.delete_many(list(keys))
-    for key in keys:
-        _memo.entries.pop(key, None)
 
 
 class ReportRefused(ValueError):
@@ -270,11 +225,11 @@ def _reportable_office(office_id: int) -> ReportableOffice | None:
             district=target.district or 0,
         )
 
-    return _remembered(f"calls:office:{office_id}", compute, REPORT_FACTS_CACHE_SECONDS) or None
+    return remembered(f"calls:office:{office_id}", compute, REPORT_FACTS_CACHE_SECONDS) or None
 
 
 def _fixed_target_ids(action: CallAction) -> frozenset[int]:
-    return _remembered(
+    return remembered(
         f"calls:fixed-targets:{action.pk}",
         lambda: frozenset(action.campaign.campaign_targets.values_list("target_id", flat=True)),
         REPORT_FACTS_CACHE_SECONDS,
@@ -387,7 +342,7 @@ def public_action(slug: str) -> PublicAction | None:
         )
         return PublicAction(action, tuple(action.campaign.demands.all())) if action else False
 
-    return _remembered(f"calls:action:{slug}", compute, ACTION_CACHE_SECONDS) or None
+    return remembered(f"calls:action:{slug}", compute, ACTION_CACHE_SECONDS) or None
 
 
 def forget_public_action(slug: str) -> None:

@@ -1,17 +1,17 @@
 """Keep cached public campaign pages in step with what organizers change."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from tocsin.core.memo import forget
 from tocsin.targets.models import Office, SocialAccount, Target
 
 from .models import Campaign, CampaignTarget, Demand, Source
 
 
 def forget_pages(slugs) -> None:
-    cache.delete_many(
-        [f"campaign-page:{slug}:{code}" for slug in slugs for code, _name in settings.LANGUAGES]
+    forget(
+        *[f"campaign-page:{slug}:{code}" for slug in slugs for code, _name in settings.LANGUAGES]
     )
 
 

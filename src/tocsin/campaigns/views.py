@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_cookie
 
 from tocsin.calls.services import call_count
+from tocsin.core.memo import memo
 from tocsin.districts import services as districts
 from tocsin.petitions.services import public_count
 from tocsin.supporters.forms import JoinForm
@@ -68,14 +69,19 @@ def campaign_context(campaign: Campaign) -> dict:
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Public pages are the same for everyone in a language, so the rendered page is cached;
     # drafts (organizer previews) never are. Saves of a campaign clear its entries.
+    # A process keeps the page a few seconds too, so a busy page costs no cache round trip.
     key = page_cache_key(slug, get_language())
-    html = cache.get(key)
+    html = memo.get(key)
     if html is None:
-        campaign = campaign_for(request, slug)
-        context = campaign_context(campaign) | {"zip_form": ZipForm()}
-        html = render_to_string("campaigns/detail.html", context, request=request)
-        if campaign.status != Campaign.Status.DRAFT:
+        html = cache.get(key)
+        if html is None:
+            campaign = campaign_for(request, slug)
+            context = campaign_context(campaign) | {"zip_form": ZipForm()}
+            html = render_to_string("campaigns/detail.html", context, request=request)
+            if campaign.status == Campaign.Status.DRAFT:
+                return HttpResponse(html)
             cache.set(key, html, settings.TOCSIN_PAGE_CACHE_SECONDS)
+        memo.set(key, html)
     return HttpResponse(html)
 
 

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PetitionsConfig(AppConfig):
     name = "tocsin.petitions"
     verbose_name = _("Petitions")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -8,6 +8,7 @@ counts are folded from the rows every few seconds and read from the fold.
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core import signing
 from django.core.cache import cache
@@ -15,14 +16,19 @@ from django.db import IntegrityError, models, transaction
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
+from tocsin.core.memo import forget, remembered
 from tocsin.core.privacy import keyed_hash
 from tocsin.districts import services as districts
 
 from . import limits
 from .models import PetitionAction, PetitionCount, PetitionHour, Signature
 
+if TYPE_CHECKING:
+    from tocsin.organizations.models import Organization
+
 CONFIRM_SALT = "tocsin.petitions.confirm"
 COUNT_CACHE_SECONDS = 5
+PETITION_CACHE_SECONDS = 10
 RESEND_AFTER = timezone.timedelta(minutes=10)
 STEPPED_GOALS = [100, 500, 1_000, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000]
 # Providers that deliver a.b+c@ to ab@: the same person, so the same signature.
@@ -53,6 +59,35 @@ def district_for(postcode: str, country: str) -> str:
     except districts.InvalidZip:
         return ""
     return lookup.districts[0].label if lookup.status == districts.ZipLookupStatus.FOUND else ""
+
+
+@dataclass(frozen=True)
+class PublicPetition:
+    petition: PetitionAction  # with its campaign and the campaign's organization
+    organizations: tuple["Organization", ...]  # the organizer first, then the partners
+
+
+def public_petition(slug: str) -> PublicPetition | None:
+    """A live or closed campaign's petition and the groups asking for consent, remembered
+    briefly: at a signature spike every request needs them, and they rarely change."""
+
+    def compute():
+        petition = (
+            PetitionAction.objects.select_related("campaign", "campaign__organization")
+            .filter(campaign__slug=slug)
+            .exclude(campaign__status="draft")
+            .first()
+        )
+        if petition is None:
+            return False
+        campaign = petition.campaign
+        return PublicPetition(petition, (campaign.organization, *campaign.partners.all()))
+
+    return remembered(f"petitions:public:{slug}", compute, PETITION_CACHE_SECONDS) or None
+
+
+def forget_public_petition(slug: str) -> None:
+    forget(f"petitions:public:{slug}")
 
 
 @dataclass(frozen=True)

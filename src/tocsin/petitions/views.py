@@ -23,11 +23,19 @@ def petition_for(request: HttpRequest, slug: str) -> PetitionAction:
     return petition
 
 
+def petition_and_organizations(request: HttpRequest, slug: str):
+    public = services.public_petition(slug)
+    if public is not None:
+        return public.petition, list(public.organizations)
+    petition = petition_for(request, slug)  # an organizer's preview of a draft
+    campaign = petition.campaign
+    return petition, [campaign.organization, *campaign.partners.all()]
+
+
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = petition_for(request, slug)
+    petition, organizations = petition_and_organizations(request, slug)
     campaign = petition.campaign
-    organizations = [campaign.organization, *campaign.partners.all()]
     data = request.POST if request.method == "POST" else None
     form = SignForm(data, organizations=organizations, petition=petition)
     open_for_signing = campaign.is_open and petition.is_collecting

@@ -161,12 +161,25 @@ def test_the_open_data_has_counts_and_no_personal_data(client, petition):
     assert "ana" not in response.content.decode().lower()
 
 
-def test_the_kill_switch_stops_signing(client, petition):
+def test_the_kill_switch_stops_signing_at_once_though_the_petition_is_remembered(client, petition):
+    assert sign(client, petition, email="first@example.org").status_code == 302
+    assert services.public_petition(petition.campaign.slug).petition.is_collecting
+
     petition.is_collecting = False
     petition.save()
     response = sign(client, petition)
     assert "not taking signatures" in response.content.decode()
-    assert not Signature.objects.exists()
+    assert list(Signature.objects.values_list("email", flat=True)) == ["first@example.org"]
+
+
+def test_a_partner_added_to_the_campaign_gets_its_consent_box_at_once(client, petition):
+    from tocsin.organizations.factories import OrganizationFactory
+
+    url = reverse("petitions:sign", kwargs={"slug": petition.campaign.slug})
+    assert client.get(url).status_code == 200
+    partner = OrganizationFactory(name="Partner Group")
+    petition.campaign.partners.add(partner)
+    assert "Partner Group" in client.get(url).content.decode()
 
 
 @settings(
