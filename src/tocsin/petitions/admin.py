@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from tocsin.campaigns.models import Campaign
 from tocsin.organizations.scoping import OrganizationScopedAdmin
 
-from . import services
+from . import moderation, services
 from .models import PetitionAction, Signature
 
 
@@ -61,7 +61,8 @@ class ConfirmedFilter(admin.SimpleListFilter):
 @admin.register(Signature)
 class SignatureAdmin(OrganizationScopedAdmin):
     """Moderation: narrow down by time (date hierarchy), email domain (search "@domain"),
-    country or district, then invalidate in bulk. Counts follow at the next fold."""
+    address or range (search "203.0.113.0/24"), country or district, then invalidate in
+    bulk. Counts follow at the next fold."""
 
     organization_path = "petition__campaign__organization"
     list_display = ["name", "email", "district", "country", "created_at", "confirmed_at",
@@ -73,6 +74,10 @@ class SignatureAdmin(OrganizationScopedAdmin):
         ("invalidated_at", admin.EmptyFieldListFilter),
     ]
     search_fields = ["name", "email", "postcode", "district"]
+    search_help_text = _(
+        'A name, an email address or part of one ("@example.org" for a whole domain), a ZIP, '
+        'a district, or the IP address or range they signed from ("203.0.113.0/24").'
+    )
     date_hierarchy = "created_at"
     actions = ["release", "invalidate", "restore", "erase"]
     readonly_fields = [
@@ -82,6 +87,16 @@ class SignatureAdmin(OrganizationScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_search_results(self, request, queryset, search_term):
+        network = moderation.parse_range(search_term)
+        if network is None:
+            return super().get_search_results(request, queryset, search_term)
+        try:
+            return queryset.filter(moderation.in_range(network)), False
+        except moderation.RangeTooWide as too_wide:
+            self.message_user(request, str(too_wide), messages.WARNING)
+            return queryset.none(), False
 
     def _done(self, request, queryset, count, message):
         for petition_id in set(queryset.values_list("petition_id", flat=True)):

@@ -77,7 +77,10 @@ class Signature(models.Model):
         blank=True,
         help_text=_("Over a rate limit: not counted and not mailed until released."),
     )
+    # Keyed hashes of the address, its /24 (or /48) and its /16 (or /32): see moderation.py.
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    ip_network_hash = models.CharField(max_length=32, blank=True, editable=False)
+    ip_block_hash = models.CharField(max_length=32, blank=True, editable=False)
     email_domain = models.CharField(max_length=254, blank=True, editable=False)
 
     objects = SignatureQuerySet.as_manager()
@@ -89,6 +92,8 @@ class Signature(models.Model):
         # The rate limits count recent rows by these when there is no Redis.
         indexes = [
             models.Index(fields=["petition", "ip_hash", "created_at"], name="signatures_by_ip"),
+            models.Index(fields=["ip_network_hash"], name="signatures_by_network"),
+            models.Index(fields=["ip_block_hash"], name="signatures_by_block"),
             models.Index(
                 fields=["petition", "email_domain", "created_at"], name="signatures_by_domain"
             ),

@@ -17,10 +17,9 @@ from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from tocsin.core.memo import forget, remembered
-from tocsin.core.privacy import keyed_hash
 from tocsin.districts import services as districts
 
-from . import limits
+from . import limits, moderation
 from .models import PetitionAction, PetitionCount, PetitionHour, Signature
 
 if TYPE_CHECKING:
@@ -103,9 +102,9 @@ def sign(petition: PetitionAction, *, name, email, postcode, country, comment, c
     from .tasks import send_confirmation
 
     email = normalize_email(email)
-    ip_hash = keyed_hash(ip_address, "ip") if ip_address else ""
+    address = moderation.address_hashes(ip_address)
     domain = email.rpartition("@")[2]
-    held = limits.over_limit(petition, ip_hash=ip_hash, domain=domain, country=country)
+    held = limits.over_limit(petition, ip_hash=address["ip_hash"], domain=domain, country=country)
     try:
         with transaction.atomic():
             signature = Signature.objects.create(
@@ -118,8 +117,8 @@ def sign(petition: PetitionAction, *, name, email, postcode, country, comment, c
                 comment=comment,
                 language=language,
                 consents=consents,
-                ip_hash=ip_hash,
                 email_domain=domain,
+                **address,
                 held_at=timezone.now() if held else None,
                 mailed_at=None if held else timezone.now(),
             )
@@ -326,6 +325,8 @@ def erase_signer(signature_id: int) -> None:
         comment="",
         consents=[],
         ip_hash="",
+        ip_network_hash="",
+        ip_block_hash="",
     )
 
 
