@@ -20,6 +20,15 @@ class PetitionAction(models.Model):
         default=True,
         help_text=_("Switch off to stop the public breakdown by state, district and country."),
     )
+    ask_for_challenge = models.BooleanField(
+        _("ask browsers to prove they are not a bot"),
+        default=False,
+        help_text=_(
+            "Switch on under attack: each browser solves a small puzzle (ALTCHA, served from "
+            "this site) before signing. Signatures without it, e.g. from browsers without "
+            "JavaScript, are held for review instead of counted."
+        ),
+    )
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("petition text"), help_text=_("What signers put their name to."))
     goal = models.PositiveIntegerField(

@@ -96,15 +96,18 @@ class SignResult:
 
 
 def sign(petition: PetitionAction, *, name, email, postcode, country, comment, consents,
-         language, ip_address="") -> SignResult:  # fmt: skip
+         language, ip_address="", hold=False) -> SignResult:  # fmt: skip
     """Record a signature once. Signing again sends the confirmation again (at most every ten
-    minutes) and changes nothing else; the answer to the signer is the same either way."""
+    minutes) and changes nothing else; the answer to the signer is the same either way.
+    `hold` keeps it for review (it failed a check) as if it were over a rate limit."""
     from .tasks import send_confirmation
 
     email = normalize_email(email)
     address = moderation.address_hashes(ip_address)
     domain = email.rpartition("@")[2]
-    held = limits.over_limit(petition, ip_hash=address["ip_hash"], domain=domain, country=country)
+    held = hold or limits.over_limit(
+        petition, ip_hash=address["ip_hash"], domain=domain, country=country
+    )
     try:
         with transaction.atomic():
             signature = Signature.objects.create(

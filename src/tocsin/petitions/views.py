@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tocsin.campaigns.models import Campaign
 
-from . import services
+from . import challenge, services
 from .forms import SignForm
 from .models import PetitionAction
 
@@ -54,6 +54,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
                 ],
                 language=get_language(),
                 ip_address=request.META.get("REMOTE_ADDR", ""),
+                hold=petition.ask_for_challenge
+                and not challenge.solved(request.POST.get("altcha", "")),
             )
         # The same answer whether new, repeated or held back: nothing to learn from it.
         return redirect("petitions:check-email", slug=slug)
@@ -64,6 +66,11 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         "count": services.public_count(petition),
         "open_for_signing": open_for_signing,
     }
+    if petition.ask_for_challenge and open_for_signing:
+        context |= {
+            "challenge_json": challenge.new_challenge(),
+            "challenge_strings": challenge.widget_strings(),
+        }
     return render(request, "petitions/sign.html", context, status=400 if form.is_bound else 200)
 
 

@@ -130,6 +130,10 @@ TOCSIN_SIGN_LIMITS = env.json(
     },
 )
 
+# The optional proof-of-work challenge (petitions/challenge.py): the largest number a browser
+# may have to try; about 1 s of work on an ordinary phone at the default.
+TOCSIN_ALTCHA_MAX_NUMBER = env.int("TOCSIN_ALTCHA_MAX_NUMBER", default=50_000)
+
 # Mail that a server refused is retried after this many seconds, doubling each time.
 TOCSIN_MAIL_RETRY_SECONDS = env.int("TOCSIN_MAIL_RETRY_SECONDS", default=60)
 if REDIS_URL:
