@@ -78,7 +78,10 @@ class Signature(models.Model):
     )
     created_at = models.DateTimeField(_("signed"), auto_now_add=True, db_index=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # When a confirmation mail was last asked for, and when the last one went out: a task run
+    # again after its worker died mid-way sees the mail already sent and sends no second one.
     mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    mail_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     invalidated_at = models.DateTimeField(_("invalidated"), null=True, blank=True)
     held_at = models.DateTimeField(
         _("held for review"),

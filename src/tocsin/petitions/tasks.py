@@ -35,6 +35,12 @@ def send_confirmation(signature_id: int, attempt: int = 1) -> None:
     )
     if signature is None:
         return  # confirmed or expired before the mail went out
+    if (
+        signature.mail_sent_at
+        and signature.mailed_at
+        and signature.mail_sent_at >= signature.mailed_at
+    ):
+        return  # sent already, by a run of this task whose worker died before recording it
     url = settings.TOCSIN_BASE_URL + reverse(
         "petitions:confirm", kwargs={"token": confirmation_token(signature)}
     )
@@ -54,3 +60,5 @@ def send_confirmation(signature_id: int, attempt: int = 1) -> None:
         send_confirmation.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(
             signature_id, attempt + 1
         )
+        return
+    Signature.objects.filter(pk=signature_id).update(mail_sent_at=timezone.now())

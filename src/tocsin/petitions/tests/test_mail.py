@@ -57,3 +57,47 @@ def test_the_mail_is_in_the_signer_s_language_with_a_confirm_page_link(
     [message] = smtp_server.messages
     assert message["Subject"].startswith("Confirma tu firma")
     assert "/petitions/confirm/" in message.get_content()
+
+
+def abandon_the_queued_task(minutes_ago: int = 30) -> None:
+    """As if a worker had claimed the task, then died (SIGKILL, out of memory)."""
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.update(
+        status=TaskResultStatus.RUNNING,
+        started_at=timezone.now() - timezone.timedelta(minutes=minutes_ago),
+    )
+
+
+@pytest.mark.parametrize("died", ["before sending", "after sending"])
+def test_a_task_whose_worker_died_runs_again_and_one_mail_goes_out(client, smtp_server,
+                                                                   run_tasks, died):  # fmt: skip
+    from django.core.management import call_command
+
+    from tocsin.petitions.tasks import send_confirmation
+
+    petition = PetitionFactory()
+    client.post(reverse("petitions:sign", kwargs={"slug": petition.campaign.slug}), form_data())
+    signature = Signature.objects.get()
+    if died == "after sending":
+        send_confirmation.call(signature.pk)
+    abandon_the_queued_task()
+    run_tasks()  # a running task is not picked up again by itself
+    assert len(smtp_server.messages) == (1 if died == "after sending" else 0)
+
+    call_command("recover_tasks", after=600, verbosity=0)
+    run_tasks()
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_task_still_within_its_time_is_left_to_its_worker(client, run_tasks):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    petition = PetitionFactory()
+    client.post(reverse("petitions:sign", kwargs={"slug": petition.campaign.slug}), form_data())
+    abandon_the_queued_task(minutes_ago=1)
+    call_command("recover_tasks", after=600, verbosity=0)
+    assert DBTaskResult.objects.get().status == "RUNNING"
