@@ -27,17 +27,18 @@ class RsvpForm(JoinForm):
 
     @staticmethod
     def guests_field(limit: int) -> forms.IntegerField:
-        wrong = _("Enter how many guests you are bringing, from 0 to %(limit)d.") % {
-            "limit": limit
-        }
+        wrong = _("Enter how many guests you are bringing, from 0 to %(limit)d.") % {"limit": limit}
         return forms.IntegerField(
             label=_("Guests you are bringing (0 to %(limit)d)") % {"limit": limit},
             min_value=0,
             max_value=limit,
             initial=0,
             error_messages={
-                "required": wrong, "invalid": wrong, "min_value": wrong, "max_value": wrong,
-            },  # fmt: skip
+                "required": wrong,
+                "invalid": wrong,
+                "min_value": wrong,
+                "max_value": wrong,
+            },
             widget=forms.NumberInput(attrs={"class": "zip", "inputmode": "numeric"}),
         )
 

@@ -150,4 +150,6 @@ def message(request, session_id: int) -> HttpResponse:
         "recipients": Rsvp.objects.confirmed().filter(session=session).count(),
         "sent": session.messages.all()[:10],
     }
-    return render(request, "events/organize/message.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "events/organize/message.html", context, status=400 if form.errors else 200
+    )

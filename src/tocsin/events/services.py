@@ -39,7 +39,7 @@ class Refusal(enum.Enum):
     CLOSED = "closed"
 
 
-class RsvpRefused(Exception):  # noqa: N818 (reads better at the call site)
+class RsvpRefused(Exception):
     def __init__(self, reason: Refusal):
         super().__init__(reason.value)
         self.reason = reason
@@ -96,8 +96,17 @@ def check_open(session: Session, guests: int, now=None) -> None:
         raise RsvpRefused(Refusal.TOO_MANY_GUESTS)
 
 
-def rsvp(session: Session, *, name: str, email: str, postcode: str, guests: int,
-         consents: list[ConsentChoice], language: str, time_zone: str = "") -> RsvpResult:  # fmt: skip
+def rsvp(
+    session: Session,
+    *,
+    name: str,
+    email: str,
+    postcode: str,
+    guests: int,
+    consents: list[ConsentChoice],
+    language: str,
+    time_zone: str = "",
+) -> RsvpResult:
     """Answer for a session once. Answering again resends the mail (at most every ten
     minutes) and changes nothing else; after a cancellation it is a new answer."""
     from .tasks import send_rsvp_mail
