@@ -110,6 +110,7 @@ def withdraw_consents(request: UnsubscribeRequest) -> int:
 def export_supporter_data(supporter: Supporter) -> dict:
     """Everything Tocsin holds about one person, for a subject-access request."""
     from tocsin.events import services as events  # events builds on supporters
+
     return {
         "name": supporter.name,
         "email": supporter.email,
@@ -135,6 +136,7 @@ def erase_supporter(supporter: Supporter) -> None:
     """Remove a person's details for good. The row stays, anonymous, so counts still add up;
     consents are withdrawn and their record of who agreed no longer names anyone."""
     from tocsin.events import services as events  # events builds on supporters
+
     now = timezone.now()
     with transaction.atomic():
         if supporter.email:
