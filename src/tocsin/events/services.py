@@ -138,7 +138,8 @@ def rsvp(
         answer.refresh_from_db()
         return RsvpResult(answer, True)
     except IntegrityError:
-        pass
+        if not Rsvp.objects.filter(session=session, email=email).exists():
+            raise  # not a repeat: something else is wrong, and it must not pass quietly
     with transaction.atomic():
         # Cancelled before: the same row becomes a new answer, through the same seat check.
         reopened = Rsvp.objects.filter(
