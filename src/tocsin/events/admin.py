@@ -1,7 +1,7 @@
 import zoneinfo
 
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -23,6 +23,7 @@ class SessionInline(admin.StackedInline):
         ("capacity", "has_waitlist"), "seats_taken", "organizer_links",
     ]  # fmt: skip
     readonly_fields = ["seats_taken", "organizer_links"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description=_("for organizers"))
     def organizer_links(self, session):

@@ -49,7 +49,8 @@ def test_consent_is_recorded_per_organization_with_its_wording(client, session):
     assert consent.organization == organization
     assert organization.name in consent.wording
     [record] = Rsvp.objects.get().consents
-    assert record["organization"] == organization.pk and record["wording"] == consent.wording
+    assert record["organization"] == organization.pk
+    assert record["wording"] == consent.wording
 
 
 @pytest.mark.parametrize(
@@ -173,7 +174,8 @@ def test_opening_the_cancel_link_cancels_nothing_until_the_button_is_pressed(cli
                            guests=1, consents=[], language="en")  # fmt: skip
     url = cancel_url(services.cancel_token(result.rsvp))
     page = client.get(url)
-    assert page.status_code == 200 and "Cancel my place" in page.content.decode()
+    assert page.status_code == 200
+    assert "Cancel my place" in page.content.decode()
     assert Rsvp.objects.get().status == "confirmed"
     client.post(url)
     assert Rsvp.objects.get().status == "cancelled"
@@ -188,6 +190,7 @@ def test_answering_again_after_cancelling_is_a_new_answer(session):
     services.cancel(first.rsvp)
     again = services.rsvp(session, name="Ana", email="ana@example.org", postcode="", guests=2,
                           consents=[], language="en")  # fmt: skip
-    assert again.created and again.rsvp.status == "confirmed"
+    assert again.created
+    assert again.rsvp.status == "confirmed"
     assert Rsvp.objects.count() == 1
     assert seats(session) == 3
