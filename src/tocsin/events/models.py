@@ -157,6 +157,16 @@ class Session(models.Model):
         local = timezone.localtime(self.starts_at, self.event.zone)
         return f"{self.title} ({local:%Y-%m-%d %H:%M})"
 
+    def save(self, *args, **kwargs) -> None:
+        # Seats move only through conditional UPDATEs (services); saving an edited session must
+        # never write back a count read a moment ago.
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "seats_taken"
+            ]  # fmt: skip
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:

@@ -97,3 +97,30 @@ def test_the_admin_shows_only_the_organizer_s_own_rsvps(organizer, session):
     assert "Stranger" not in page
     event_page = organizer.get(reverse("admin:events_event_change", args=[session.event.pk]))
     assert event_page.status_code == 200
+
+
+def test_in_the_admin_session_times_are_typed_in_the_event_s_zone(client):
+    import datetime
+
+    from tocsin.events.models import Event
+
+    organizer = OrganizerFactory()
+    client.force_login(organizer)
+    organization = organizer.memberships.get().organization
+    data = {
+        "organization": organization.pk, "title": "Picket", "slug": "picket",
+        "time_zone": "America/Chicago", "organizer_name": "Us",
+        "organizer_email": "us@example.org", "max_guests": "1", "is_published": "on",
+        "sessions-TOTAL_FORMS": "1", "sessions-INITIAL_FORMS": "0",
+        "sessions-MIN_NUM_FORMS": "0", "sessions-MAX_NUM_FORMS": "1000",
+        "sessions-0-title": "Morning", "sessions-0-starts_at_0": "2030-03-15",
+        "sessions-0-starts_at_1": "18:00", "sessions-0-ends_at_0": "2030-03-15",
+        "sessions-0-ends_at_1": "20:00", "sessions-0-venue_name": "Library",
+        "sessions-0-capacity": "30", "sessions-0-has_waitlist": "on",
+    }  # fmt: skip
+    response = client.post(reverse("admin:events_event_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    session = Event.objects.get(slug="picket").sessions.get()
+    assert session.starts_at == datetime.datetime(2030, 3, 15, 23, 0, tzinfo=datetime.UTC)
+    page = client.get(reverse("admin:events_event_change", args=[session.event_id]))
+    assert 'value="18:00:00"' in page.content.decode()

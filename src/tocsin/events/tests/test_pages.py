@@ -46,3 +46,13 @@ def test_the_campaign_page_lists_upcoming_events_with_an_rsvp_button(client):
     assert "Talks at Unite House" in page
     assert f'href="{event.get_absolute_url()}"' in page
     assert "Last year" not in page
+
+
+def test_saving_an_edited_session_never_writes_back_a_stale_seat_count():
+    session = SessionFactory(capacity=10)
+    stale = Session.objects.get(pk=session.pk)
+    Session.objects.filter(pk=session.pk).update(seats_taken=4)  # answers came in meanwhile
+    stale.capacity = 12
+    stale.save()
+    fresh = Session.objects.get(pk=session.pk)
+    assert (fresh.capacity, fresh.seats_taken) == (12, 4)
