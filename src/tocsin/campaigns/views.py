@@ -10,6 +10,7 @@ from django.views.decorators.vary import vary_on_cookie
 from tocsin.calls.services import call_count
 from tocsin.core.memo import memo
 from tocsin.districts import services as districts
+from tocsin.events.services import upcoming_events
 from tocsin.petitions.services import public_count
 from tocsin.supporters.forms import JoinForm
 from tocsin.supporters.services import become_supporter
@@ -62,6 +63,7 @@ def campaign_context(campaign: Campaign) -> dict:
         "sources": list(campaign.sources.all()),
         "targets": targets,
         "asking_organizations": [campaign.organization, *campaign.partners.all()],
+        "events": upcoming_events(campaign),
     }
 
 

@@ -32,6 +32,11 @@ ORGANIZER_PERMISSIONS = {
         "petitionaction": ["add", "change", "delete", "view"],
         "signature": ["change", "view"],
     },
+    "events": {
+        "event": ["add", "change", "delete", "view"],
+        "session": ["add", "change", "delete", "view"],
+        "rsvp": ["change", "view"],
+    },
     "supporters": {"supporter": ["view", "erase"], "consent": ["view"]},
     "organizations": {"organization": ["change", "view"]},
     "districts": {"datasetimport": ["view"]},

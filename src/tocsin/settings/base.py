@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "tocsin.supporters",
     "tocsin.calls",
     "tocsin.petitions",
+    "tocsin.events",
 ]
 
 MIDDLEWARE = [

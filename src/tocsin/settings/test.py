@@ -1,7 +1,11 @@
 """The test suite: the database comes from DATABASE_URL (SQLite or PostgreSQL)."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import DATABASES, env
 
 DEBUG = False
 SECRET_KEY = "test-only-key-" + "x" * 40
@@ -15,3 +19,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Tests that run threads with their own connections (the RSVP race) need a test database every
+# connection can open: a file (WAL), not SQLite's per-connection memory.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One file per run, so two runs side by side never share (or delete) each other's.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        Path(tempfile.gettempdir()) / f"tocsin-test-{os.getpid()}.sqlite3"
+    )

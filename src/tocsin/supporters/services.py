@@ -109,6 +109,8 @@ def withdraw_consents(request: UnsubscribeRequest) -> int:
 
 def export_supporter_data(supporter: Supporter) -> dict:
     """Everything Tocsin holds about one person, for a subject-access request."""
+    from tocsin.events import services as events  # events builds on supporters
+
     return {
         "name": supporter.name,
         "email": supporter.email,
@@ -126,14 +128,19 @@ def export_supporter_data(supporter: Supporter) -> dict:
             }
             for consent in supporter.consents.select_related("organization", "campaign")
         ],
+        "rsvps": events.export_rsvps(supporter.email) if supporter.email else [],
     }
 
 
 def erase_supporter(supporter: Supporter) -> None:
     """Remove a person's details for good. The row stays, anonymous, so counts still add up;
     consents are withdrawn and their record of who agreed no longer names anyone."""
+    from tocsin.events import services as events  # events builds on supporters
+
     now = timezone.now()
     with transaction.atomic():
+        if supporter.email:
+            events.erase_rsvps(supporter.email)  # their event answers, under the same address
         supporter.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
         supporter.email = None
         supporter.name = ""

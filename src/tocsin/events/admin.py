@@ -1,0 +1,101 @@
+import zoneinfo
+
+from django.contrib import admin, messages
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from tocsin.campaigns.models import Campaign
+from tocsin.organizations.scoping import OrganizationScopedAdmin
+
+from . import services
+from .models import Event, Rsvp, Session
+
+
+class SessionInline(admin.StackedInline):
+    model = Session
+    extra = 1
+    fields = [
+        "title", ("starts_at", "ends_at"), ("venue_name", "venue_address"), "online_url",
+        ("capacity", "has_waitlist"), "seats_taken", "organizer_links",
+    ]  # fmt: skip
+    readonly_fields = ["seats_taken", "organizer_links"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description=_("for organizers"))
+    def organizer_links(self, session):
+        if session.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("events:organizer-session", args=[session.pk]), _("who is coming"),
+            reverse("events:door", args=[session.pk]), _("check-in at the door"),
+            reverse("events:checkin-csv", args=[session.pk]), _("CSV"),
+            reverse("events:message", args=[session.pk]), _("message attendees"),
+        )  # fmt: skip
+
+
+@admin.register(Event)
+class EventAdmin(OrganizationScopedAdmin):
+    list_display = ["title", "organization", "campaign", "is_published"]
+    list_filter = ["is_published"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [SessionInline]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Session times are typed and shown in the event's own zone, not the server's."""
+        name = request.POST.get("time_zone", "")
+        if not name and object_id and str(object_id).isdigit():
+            name = Event.objects.filter(pk=object_id).values_list("time_zone", flat=True).first()
+        zone = timezone.get_current_timezone()
+        if name in zoneinfo.available_timezones():
+            zone = zoneinfo.ZoneInfo(name)
+        with timezone.override(zone):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()  # while the zone is still the event's
+        return response
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "campaign":
+            kwargs["queryset"] = Campaign.objects.for_organizer(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Session:
+            # More seats than before: the people waiting get them, in order.
+            for session in form.instance.sessions.all():
+                with transaction.atomic():
+                    services.fill_from_waitlist(session.pk)
+
+
+@admin.register(Rsvp)
+class RsvpAdmin(OrganizationScopedAdmin):
+    organization_path = "session__event__organization"
+    list_display = ["name", "session", "status", "guests", "created_at", "attended_at"]
+    list_filter = ["status", "session__event"]
+    search_fields = ["name", "email", "postcode"]
+    actions = ["cancel_answers"]
+    readonly_fields = [
+        "session", "email", "name", "postcode", "guests", "status", "consents", "created_at",
+        "confirmed_at", "waitlisted_at", "cancelled_at", "attended_at", "reminded_at",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Cancel: free their seats for the waitlist"),
+                  permissions=["change"])  # fmt: skip
+    def cancel_answers(self, request, queryset):
+        count = sum(1 for answer in queryset.select_related("session") if services.cancel(answer))
+        self.message_user(
+            request,
+            ngettext("Cancelled %(count)d answer.", "Cancelled %(count)d answers.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

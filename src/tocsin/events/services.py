@@ -1,0 +1,399 @@
+"""Answering for a session, cancelling, the waitlist, reminders and calendars.
+
+Seats are taken with one conditional UPDATE (`seats_taken + party <= capacity`), never by
+reading the count and writing it back, so two people can never get the same last seat on
+SQLite or PostgreSQL. An answer is one row, unique per session and email; its mail is a task
+enqueued in the same transaction. Cancelling is a POST from a page the mail links to, so a
+mail scanner that opens links cancels nothing.
+"""
+
+import datetime
+import enum
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import icalendar
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from tocsin.supporters.services import ConsentChoice, become_supporter, normalize_email
+
+from .models import Event, Rsvp, Session, SessionMessage
+
+CANCEL_SALT = "tocsin.events.cancel"
+DONE_SALT = "tocsin.events.done"
+# A cancel link works until its session ends, and never longer than this.
+CANCEL_TOKEN_MAX_AGE = 365 * 86400
+RESEND_AFTER = datetime.timedelta(minutes=10)
+REMIND_FROM = datetime.timedelta(hours=24)
+REMIND_UNTIL = datetime.timedelta(hours=48)
+
+
+class Refusal(enum.Enum):
+    PAST = "past"
+    FULL = "full"
+    TOO_MANY_GUESTS = "too_many_guests"
+    CLOSED = "closed"
+
+
+class RsvpRefused(Exception):
+    def __init__(self, reason: Refusal):
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class RsvpResult:
+    rsvp: Rsvp
+    created: bool
+
+
+def _take_seats(session_id: int, party: int) -> bool:
+    """One conditional UPDATE: the seats are ours only if the row said so when we wrote it."""
+    return bool(
+        Session.objects.filter(pk=session_id, seats_taken__lte=F("capacity") - party).update(
+            seats_taken=F("seats_taken") + party
+        )
+    )
+
+
+def _release_seats(session_id: int, party: int) -> None:
+    Session.objects.filter(pk=session_id, seats_taken__gte=party).update(
+        seats_taken=F("seats_taken") - party
+    )
+
+
+def _seat_or_queue(session: Session, rsvp_id: int, party: int, now) -> str:
+    """Inside the caller's transaction: a seat, else the waitlist, else RsvpRefused(FULL)."""
+    queue = Rsvp.objects.filter(session_id=session.pk, status=Rsvp.Status.WAITLISTED).exclude(
+        pk=rsvp_id
+    )
+    # People already waiting come first: nobody new jumps the line.
+    if not queue.exists() and _take_seats(session.pk, party):
+        Rsvp.objects.filter(pk=rsvp_id).update(
+            status=Rsvp.Status.CONFIRMED, confirmed_at=now, waitlisted_at=None
+        )
+        return Rsvp.Status.CONFIRMED
+    if not session.has_waitlist:
+        raise RsvpRefused(Refusal.FULL)
+    Rsvp.objects.filter(pk=rsvp_id).update(
+        status=Rsvp.Status.WAITLISTED, waitlisted_at=now, confirmed_at=None
+    )
+    return Rsvp.Status.WAITLISTED
+
+
+def check_open(session: Session, guests: int, now=None) -> None:
+    now = now or timezone.now()
+    event = session.event
+    if not event.is_published:
+        raise RsvpRefused(Refusal.CLOSED)
+    if session.is_past(now):
+        raise RsvpRefused(Refusal.PAST)
+    if guests < 0 or guests > event.max_guests:
+        raise RsvpRefused(Refusal.TOO_MANY_GUESTS)
+
+
+def rsvp(
+    session: Session,
+    *,
+    name: str,
+    email: str,
+    postcode: str,
+    guests: int,
+    consents: list[ConsentChoice],
+    language: str,
+    time_zone: str = "",
+) -> RsvpResult:
+    """Answer for a session once. Answering again resends the mail (at most every ten
+    minutes) and changes nothing else; after a cancellation it is a new answer."""
+    from .tasks import send_rsvp_mail
+
+    email = normalize_email(email)
+    now = timezone.now()
+    check_open(session, guests, now)
+    consent_record = [
+        {"organization": c.organization.pk, "wording": c.wording, "given": now.isoformat()}
+        for c in consents
+    ]
+    fields = {
+        "name": name,
+        "postcode": postcode,
+        "guests": guests,
+        "language": language,
+        "time_zone": time_zone,
+        "consents": consent_record,
+        "mailed_at": now,
+    }
+    try:
+        with transaction.atomic():
+            answer = Rsvp.objects.create(
+                session=session, email=email, status=Rsvp.Status.WAITLISTED, **fields
+            )
+            status = _seat_or_queue(session, answer.pk, answer.party_size, now)
+            _record_consents(session, name, email, postcode, consents, language)
+            send_rsvp_mail.enqueue(answer.pk, status)
+        answer.refresh_from_db()
+        return RsvpResult(answer, True)
+    except IntegrityError:
+        if not Rsvp.objects.filter(session=session, email=email).exists():
+            raise  # not a repeat: something else is wrong, and it must not pass quietly
+    with transaction.atomic():
+        # Cancelled before: the same row becomes a new answer, through the same seat check.
+        reopened = Rsvp.objects.filter(
+            session=session, email=email, status=Rsvp.Status.CANCELLED
+        ).update(status=Rsvp.Status.WAITLISTED, cancelled_at=None, attended_at=None,
+                 reminded_at=None, created_at=now, **fields)  # fmt: skip
+        answer = Rsvp.objects.get(session=session, email=email)
+        if reopened:
+            status = _seat_or_queue(session, answer.pk, answer.party_size, now)
+            _record_consents(session, name, email, postcode, consents, language)
+            send_rsvp_mail.enqueue(answer.pk, status)
+            answer.refresh_from_db()
+            return RsvpResult(answer, True)
+        resent = Rsvp.objects.filter(
+            pk=answer.pk, status__in=[Rsvp.Status.CONFIRMED, Rsvp.Status.WAITLISTED],
+            mailed_at__lt=now - RESEND_AFTER,
+        ).update(mailed_at=now)  # fmt: skip
+        if resent:
+            send_rsvp_mail.enqueue(answer.pk, answer.status)
+    return RsvpResult(answer, False)
+
+
+def _record_consents(session, name, email, postcode, consents, language) -> None:
+    if consents:
+        become_supporter(
+            campaign=session.event.campaign, name=name, email=email, postcode=postcode,
+            consents=consents, language=language,
+        )  # fmt: skip
+
+
+def cancel(answer: Rsvp) -> bool:
+    """Free the seats and hand them to the waitlist, in order. True if this call cancelled."""
+    now = timezone.now()
+    with transaction.atomic():
+        was_confirmed = Rsvp.objects.filter(pk=answer.pk, status=Rsvp.Status.CONFIRMED).update(
+            status=Rsvp.Status.CANCELLED, cancelled_at=now
+        )
+        if was_confirmed:
+            _release_seats(answer.session_id, answer.party_size)
+            fill_from_waitlist(answer.session_id)
+            return True
+        return bool(
+            Rsvp.objects.filter(pk=answer.pk, status=Rsvp.Status.WAITLISTED).update(
+                status=Rsvp.Status.CANCELLED, cancelled_at=now
+            )
+        )
+
+
+def fill_from_waitlist(session_id: int) -> list[int]:
+    """Seat waiting people strictly in the order they came, while their whole party fits.
+    Runs inside the caller's transaction; each promoted person gets a mail."""
+    from .tasks import send_rsvp_mail
+
+    now = timezone.now()
+    if not Session.objects.filter(pk=session_id, starts_at__gt=now).exists():
+        return []
+    promoted = []
+    while True:
+        head = Rsvp.objects.waitlisted().filter(session_id=session_id).first()
+        if head is None or not _take_seats(session_id, head.party_size):
+            break
+        if Rsvp.objects.filter(pk=head.pk, status=Rsvp.Status.WAITLISTED).update(
+            status=Rsvp.Status.CONFIRMED, confirmed_at=now
+        ):
+            promoted.append(head.pk)
+            send_rsvp_mail.enqueue(head.pk, "promoted")
+        else:
+            _release_seats(session_id, head.party_size)  # left the line meanwhile
+    return promoted
+
+
+# ---------------------------------------------------------------------------- links
+
+
+def cancel_token(answer: Rsvp) -> str:
+    return signing.dumps({"r": answer.pk, "s": answer.session_id}, salt=CANCEL_SALT)
+
+
+def rsvp_for_token(token: str) -> Rsvp | None:
+    """The answer a cancel link is for, if the link is genuine and its session not over."""
+    try:
+        payload = signing.loads(token, salt=CANCEL_SALT, max_age=CANCEL_TOKEN_MAX_AGE)
+        answer = Rsvp.objects.select_related("session__event").get(
+            pk=int(payload["r"]), session_id=int(payload["s"])
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Rsvp.DoesNotExist):
+        return None
+    if answer.session.ends_at <= timezone.now():
+        return None
+    return answer
+
+
+def done_token(result: RsvpResult) -> str:
+    """For the page after answering: which answer, and whether it was new."""
+    return signing.dumps({"r": result.rsvp.pk, "n": result.created}, salt=DONE_SALT)
+
+
+def read_done_token(token: str) -> tuple[Rsvp, bool] | None:
+    try:
+        payload = signing.loads(token, salt=DONE_SALT, max_age=3600)
+        answer = Rsvp.objects.select_related("session__event").get(pk=int(payload["r"]))
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Rsvp.DoesNotExist):
+        return None
+    return answer, bool(payload.get("n"))
+
+
+# ---------------------------------------------------------------------------- organizers
+
+
+def set_attended(answer: Rsvp, attended: bool) -> bool:
+    """Check someone in at the door, or undo it. True if this call changed anything."""
+    rows = Rsvp.objects.filter(pk=answer.pk, status=Rsvp.Status.CONFIRMED)
+    if attended:
+        return bool(rows.filter(attended_at__isnull=True).update(attended_at=timezone.now()))
+    return bool(rows.filter(attended_at__isnull=False).update(attended_at=None))
+
+
+def message_attendees(session: Session, *, subject: str, body: str, sent_by) -> SessionMessage:
+    """One mail per person coming, each its own task, queued with the record of the message."""
+    from .tasks import send_session_message
+
+    with transaction.atomic():
+        recipients = list(
+            Rsvp.objects.confirmed().filter(session=session).values_list("pk", flat=True)
+        )
+        message = SessionMessage.objects.create(
+            session=session, subject=subject, body=body, sent_by=sent_by,
+            recipients=len(recipients),
+        )  # fmt: skip
+        for rsvp_id in recipients:
+            send_session_message.enqueue(message.pk, rsvp_id)
+    return message
+
+
+def enqueue_reminders(now=None) -> int:
+    """Reminders for sessions starting in 24 to 48 hours, once per answer: each is marked in
+    the same statement that claims it, so two runs at once send nothing twice."""
+    from .tasks import send_rsvp_mail
+
+    now = now or timezone.now()
+    due = Rsvp.objects.confirmed().filter(
+        reminded_at__isnull=True,
+        session__starts_at__gte=now + REMIND_FROM,
+        session__starts_at__lt=now + REMIND_UNTIL,
+        session__event__is_published=True,
+    )
+    count = 0
+    for rsvp_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            if Rsvp.objects.filter(pk=rsvp_id, reminded_at__isnull=True).update(reminded_at=now):
+                send_rsvp_mail.enqueue(rsvp_id, "reminder")
+                count += 1
+    return count
+
+
+def checkin_rows(session: Session) -> models.QuerySet:
+    return Rsvp.objects.confirmed().filter(session=session).order_by("name", "pk")
+
+
+# ---------------------------------------------------------------------------- calendars
+
+
+def _uid_domain() -> str:
+    return urlsplit(settings.TOCSIN_BASE_URL).hostname or "tocsin.invalid"
+
+
+def session_uid(session: Session) -> str:
+    return f"tocsin-session-{session.pk}@{_uid_domain()}"
+
+
+def calendar_for(sessions, name: str) -> bytes:
+    """An iCalendar file: one VEVENT per session, times in the event's zone with its
+    VTIMEZONE, so calendar apps show them right wherever the subscriber is."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Tocsin//Events//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    stamp = timezone.now().replace(microsecond=0)
+    for session in sessions:
+        event = session.event
+        zone = event.zone
+        vevent = icalendar.Event()
+        vevent.add("uid", session_uid(session))
+        vevent.add("dtstamp", stamp)
+        vevent.add("dtstart", session.starts_at.astimezone(zone))
+        vevent.add("dtend", session.ends_at.astimezone(zone))
+        vevent.add("summary", f"{event.title}: {session.title}")
+        where = ", ".join(p for p in (session.venue_name, session.venue_address) if p)
+        if where:
+            vevent.add("location", where)
+        url = settings.TOCSIN_BASE_URL + event.get_absolute_url()
+        vevent.add("url", url)
+        description = "\n\n".join(p for p in (event.description, session.online_url, url) if p)
+        vevent.add("description", description)
+        vevent.add("organizer", f"mailto:{event.organizer_email}", parameters={
+            "CN": event.organizer_name})  # fmt: skip
+        calendar.add_component(vevent)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def feed_sessions(events) -> models.QuerySet:
+    """What a subscribed calendar shows: sessions of public events from the last 30 days on."""
+    since = timezone.now() - datetime.timedelta(days=30)
+    return (
+        Session.objects.filter(event__in=events.public(), ends_at__gte=since)
+        .select_related("event")
+        .order_by("starts_at", "pk")
+    )
+
+
+def upcoming_events(campaign) -> list[dict]:
+    """For the campaign page: its public events still to come, with their next sessions."""
+    now = timezone.now()
+    events = Event.objects.public().filter(campaign=campaign).upcoming(now)
+    return [
+        {"event": event, "sessions": list(event.sessions.upcoming(now))} for event in events[:10]
+    ]
+
+
+# ---------------------------------------------------------------------------- privacy
+
+
+def export_rsvps(email: str) -> list[dict]:
+    """Every answer given with this address, for a subject-access request."""
+    rows = Rsvp.objects.filter(email=normalize_email(email)).select_related("session__event")
+    return [
+        {
+            "event": answer.session.event.title,
+            "session": answer.session.title,
+            "starts": answer.session.starts_at.isoformat(),
+            "name": answer.name,
+            "email": answer.email,
+            "postcode": answer.postcode,
+            "guests": answer.guests,
+            "status": answer.status,
+            "answered": answer.created_at.isoformat(),
+            "checked_in": answer.attended_at.isoformat() if answer.attended_at else None,
+            "consents": answer.consents,
+        }
+        for answer in rows
+    ]
+
+
+def erase_rsvps(email: str) -> int:
+    """Seats held for sessions still to come go back to the waitlist; then the details go.
+    The rows stay, anonymous, so attendance counts still add up."""
+    rows = Rsvp.objects.filter(email=normalize_email(email)).exclude(email__endswith="@invalid")
+    count = 0
+    for answer in rows.select_related("session"):
+        if answer.session.starts_at > timezone.now():
+            cancel(answer)
+        Rsvp.objects.filter(pk=answer.pk).update(
+            name="", email=f"erased-{answer.pk}@invalid", postcode="", consents=[], time_zone=""
+        )
+        count += 1
+    return count

@@ -1,0 +1,147 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tocsin.campaigns.models import Campaign
+from tocsin.organizations.models import Organization
+
+from . import services
+from .forms import RsvpForm
+from .models import Event, Session
+
+REFUSALS = {
+    services.Refusal.PAST: _("This session has already started: it no longer takes answers."),
+    services.Refusal.FULL: _("This session is full and has no waitlist. Try another session."),
+    services.Refusal.TOO_MANY_GUESTS: _("That is more guests than this event allows."),
+    services.Refusal.CLOSED: _("This event is not taking answers at the moment."),
+}
+
+
+def event_for(request: HttpRequest, slug: str) -> Event:
+    queryset = Event.objects.viewable_by(request.user).select_related("organization", "campaign")
+    return get_object_or_404(queryset, slug=slug)
+
+
+def session_for(request: HttpRequest, slug: str, session_id: int) -> Session:
+    event = event_for(request, slug)
+    session = get_object_or_404(event.sessions.all(), pk=session_id)
+    session.event = event
+    return session
+
+
+def organizations_asking(event: Event) -> list[Organization]:
+    organizations = [event.organization]
+    if event.campaign:
+        organizations += [o for o in event.campaign.partners.all() if o != event.organization]
+    return organizations
+
+
+@require_GET
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = event_for(request, slug)
+    sessions = list(event.sessions.all())
+    for session in sessions:
+        session.event = event
+    now = timezone.now()
+    context = {
+        "event": event,
+        "sessions": sessions,
+        "now": now,
+        "feed_url": reverse("events:organization-feed", args=[event.organization.slug]),
+    }
+    return render(request, "events/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def rsvp(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
+    session = session_for(request, slug, session_id)
+    event = session.event
+    data = request.POST if request.method == "POST" else None
+    form = RsvpForm(data, organizations=organizations_asking(event), event=event)
+    refusal = None
+    try:
+        services.check_open(session, 0)
+    except services.RsvpRefused as refused:
+        refusal = REFUSALS[refused.reason]
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            result = services.rsvp(
+                session,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                postcode=form.cleaned_data["postcode"],
+                guests=form.cleaned_data.get("guests", 0),
+                consents=form.chosen_consents(),
+                language=get_language(),
+                time_zone=form.cleaned_data["tz"],
+            )
+        except services.RsvpRefused as refused:
+            refusal = REFUSALS[refused.reason]
+        else:
+            return redirect(
+                "events:done", slug=event.slug, session_id=session.pk,
+                token=services.done_token(result),
+            )  # fmt: skip
+    if session.is_full and not session.has_waitlist and refusal is None:
+        refusal = REFUSALS[services.Refusal.FULL]
+    context = {"event": event, "session": session, "form": form, "refusal": refusal}
+    status = 400 if (form.is_bound or (refusal and request.method == "POST")) else 200
+    return render(request, "events/rsvp.html", context, status=status)
+
+
+@require_GET
+def done(request: HttpRequest, slug: str, session_id: int, token: str) -> HttpResponse:
+    found = services.read_done_token(token)
+    session = session_for(request, slug, session_id)
+    if found is None or found[0].session_id != session.pk:
+        raise Http404
+    answer, created = found
+    context = {"event": session.event, "session": session, "rsvp": answer, "created": created}
+    return render(request, "events/done.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; only the POST it sends cancels (mail scanners only GET)."""
+    answer = services.rsvp_for_token(token)
+    if answer is None:
+        return render(request, "events/cancel.html", {"invalid": True}, status=400)
+    context = {"rsvp": answer, "session": answer.session, "event": answer.session.event}
+    if request.method == "POST":
+        services.cancel(answer)
+        answer.refresh_from_db()
+        context["cancelled"] = True
+    return render(request, "events/cancel.html", context)
+
+
+def _calendar_response(sessions, name: str, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        services.calendar_for(sessions, name), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def session_calendar(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
+    session = session_for(request, slug, session_id)
+    return _calendar_response([session], session.event.title, f"{slug}-{session.pk}.ics")
+
+
+@require_GET
+def campaign_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = get_object_or_404(Campaign.objects.public(), slug=slug)
+    sessions = services.feed_sessions(Event.objects.filter(campaign=campaign))
+    return _calendar_response(sessions, campaign.title, f"{slug}.ics")
+
+
+@require_GET
+def organization_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_object_or_404(Organization, slug=slug)
+    sessions = services.feed_sessions(Event.objects.filter(organization=organization))
+    return _calendar_response(sessions, organization.name, f"{slug}.ics")
