@@ -15,5 +15,6 @@ urlpatterns = [
     path("supporters/", include("tocsin.supporters.urls")),
     path("", include("tocsin.calls.urls")),
     path("", include("tocsin.petitions.urls")),
+    path("", include("tocsin.fundraising.urls")),
     path("", include("tocsin.campaigns.urls")),
 ]

@@ -32,6 +32,10 @@ ORGANIZER_PERMISSIONS = {
         "petitionaction": ["add", "change", "delete", "view"],
         "signature": ["change", "view"],
     },
+    "fundraising": {
+        "fundraiser": ["add", "change", "delete", "view"],
+        "gift": ["add", "delete", "view"],
+    },
     "supporters": {"supporter": ["view", "erase"], "consent": ["view"]},
     "organizations": {"organization": ["change", "view"]},
     "districts": {"datasetimport": ["view"]},
