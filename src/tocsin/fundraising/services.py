@@ -72,6 +72,13 @@ def fold_total(fundraiser: Fundraiser) -> dict:
     return {"raised": totals["raised"] or 0, "donors": totals["donors"]}
 
 
+def forget_after_commit(fundraiser: Fundraiser) -> None:
+    """Forget now, and again once committed: a view that folded in between must not keep the
+    old figure for its few seconds."""
+    forget_total(fundraiser)
+    transaction.on_commit(lambda: forget_total(fundraiser))
+
+
 def forget_total(fundraiser: Fundraiser) -> None:
     """A gift or refund was committed: the next view folds again, and campaign pages showing
     this fundraiser are rendered afresh."""
@@ -123,7 +130,7 @@ def record_offline_gift(gift: Gift, *, recorded_by=None) -> Gift:
     gift.recorded_by = recorded_by
     with transaction.atomic():
         gift.save()
-        transaction.on_commit(lambda: forget_total(fundraiser))
+        forget_after_commit(fundraiser)
     return gift
 
 
@@ -133,7 +140,7 @@ def remove_offline_gift(gift: Gift) -> None:
     fundraiser = gift.fundraiser
     with transaction.atomic():
         gift.delete()
-        transaction.on_commit(lambda: forget_total(fundraiser))
+        forget_after_commit(fundraiser)
 
 
 def record_online_gift(
@@ -169,7 +176,7 @@ def record_online_gift(
                 stripe_subscription_id=subscription_id or "",
                 received_on=timezone.localdate(),
             )
-            transaction.on_commit(lambda: forget_total(fundraiser))
+            forget_after_commit(fundraiser)
     except IntegrityError:
         return None
     return gift
@@ -198,7 +205,7 @@ def record_refund(*, payment_id: str, invoice_id: str, refunded_total: int, curr
             gift.refunded_amount = refunded
             gift.save(update_fields=["refunded_amount"])
             fundraiser = gift.fundraiser
-            transaction.on_commit(lambda: forget_total(fundraiser))
+            forget_after_commit(fundraiser)
     return gift
 
 
