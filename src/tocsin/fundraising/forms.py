@@ -15,7 +15,12 @@ class GiveForm(forms.Form):
     """Pick a suggested amount or write another; monthly if the fundraiser offers it."""
 
     amount = forms.ChoiceField(
-        label=_("Choose an amount"), required=False, widget=forms.RadioSelect
+        label=_("Choose an amount"),
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": _("Pick one of the amounts shown, or write another amount.")
+        },
     )
     other_amount = forms.CharField(
         required=False,
