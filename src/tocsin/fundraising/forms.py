@@ -4,8 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from .models import Fundraiser, Gift
 from .money import MAX_MINOR, format_money, major_text, parse_amount
 
-OTHER = "other"
-
 
 def amount_format_error():
     return _("Write the amount in numbers only, for example 25 or 25.50.")
@@ -35,7 +33,7 @@ class GiveForm(forms.Form):
         self.suggested = fundraiser.suggested() if _valid_suggestions(fundraiser) else []
         self.fields["amount"].choices = [
             (str(minor), format_money(minor, fundraiser.currency)) for minor in self.suggested
-        ] + [(OTHER, _("Another amount"))]
+        ]
         if not self.suggested:
             del self.fields["amount"]
         symbol = fundraiser.currency_info.symbol
@@ -58,7 +56,7 @@ class GiveForm(forms.Form):
             except ValueError:
                 self.add_error("other_amount", amount_format_error())
                 return data
-        elif choice and choice != OTHER:
+        elif choice:
             minor = int(choice)  # only the suggested amounts pass the choice field
         else:
             raise forms.ValidationError(_("Pick an amount or write one in."))

@@ -63,7 +63,7 @@ def test_with_stripe_keys_a_suggested_amount_opens_checkout(client, fake_stripe,
 
 
 def test_another_amount_and_monthly_make_a_subscription(client, fake_stripe, fundraiser):
-    response = give(client, fundraiser, amount="other", other_amount="12,50", monthly="on")
+    response = give(client, fundraiser, other_amount="12,50", monthly="on")
     assert response.status_code == 303
     [request] = fake_stripe.requests
     assert form_value(request, "mode") == "subscription"
@@ -87,7 +87,7 @@ def test_yen_have_no_decimals(client, fake_stripe):
     ("data", "message"),
     [
         ({}, "Pick an amount or write one in."),
-        ({"amount": "other"}, "Pick an amount or write one in."),
+        ({"amount": "other"}, "Pick one of the amounts shown"),
         ({"other_amount": "-5"}, "in numbers only"),
         ({"other_amount": "0"}, "smallest gift we can take online is £1"),
         ({"other_amount": "0.50"}, "smallest gift we can take online is £1"),
