@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("tocsin.calls.urls")),
     path("", include("tocsin.petitions.urls")),
     path("", include("tocsin.events.urls")),
+    path("", include("tocsin.fundraising.urls")),
     path("", include("tocsin.campaigns.urls")),
 ]

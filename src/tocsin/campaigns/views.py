@@ -11,6 +11,7 @@ from tocsin.calls.services import call_count
 from tocsin.core.memo import memo
 from tocsin.districts import services as districts
 from tocsin.events.services import upcoming_events
+from tocsin.fundraising.services import thermometer
 from tocsin.petitions.services import public_count
 from tocsin.supporters.forms import JoinForm
 from tocsin.supporters.services import become_supporter
@@ -53,12 +54,15 @@ def campaign_context(campaign: Campaign) -> dict:
     if call_action is not None and not call_action.is_active:
         call_action = None
     petition = getattr(campaign, "petition", None)
+    fundraiser = campaign.fundraisers.open().order_by("deadline", "pk").first()
     return {
         "campaign": campaign,
         "petition": petition,
         "petition_count": public_count(petition) if petition else None,
         "call_action": call_action,
         "call_count": call_count(call_action) if call_action else 0,
+        "fundraiser": fundraiser,
+        "fundraiser_thermometer": thermometer(fundraiser) if fundraiser else None,
         "demands": list(campaign.demands.all()),
         "sources": list(campaign.sources.all()),
         "targets": targets,

@@ -37,6 +37,10 @@ ORGANIZER_PERMISSIONS = {
         "session": ["add", "change", "delete", "view"],
         "rsvp": ["change", "view"],
     },
+    "fundraising": {
+        "fundraiser": ["add", "change", "delete", "view"],
+        "gift": ["add", "delete", "view"],
+    },
     "supporters": {"supporter": ["view", "erase"], "consent": ["view"]},
     "organizations": {"organization": ["change", "view"]},
     "districts": {"datasetimport": ["view"]},

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "tocsin.calls",
     "tocsin.petitions",
     "tocsin.events",
+    "tocsin.fundraising",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +118,13 @@ TOCSIN_TELEPHONY = env.str(
 TOCSIN_CALL_COUNTRIES = env.list("TOCSIN_CALL_COUNTRIES", default=["US"])
 TOCSIN_CALLS_PER_IP_PER_HOUR = env.int("TOCSIN_CALLS_PER_IP_PER_HOUR", default=10)
 TOCSIN_MAX_CALL_MINUTES = env.int("TOCSIN_MAX_CALL_MINUTES", default=20)
+
+# Online gifts through Stripe Checkout. Without both keys, fundraisers show only how to give
+# offline. The webhook endpoint is /give/stripe/webhook/ (events: checkout.session.completed,
+# checkout.session.async_payment_succeeded, invoice.paid, charge.refunded).
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # tests point the client at a fake
 
 # Signatures of petitions closed this many days ago keep only what the counts need.
 TOCSIN_ANONYMISE_AFTER_DAYS = env.int("TOCSIN_ANONYMISE_AFTER_DAYS", default=90)

@@ -24,6 +24,11 @@ if TOCSIN_TELEPHONY == "twilio" and not (  # noqa: F405
         "TOCSIN_TELEPHONY=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "
         "TWILIO_FROM_NUMBER."
     )
+if bool(STRIPE_SECRET_KEY) != bool(STRIPE_WEBHOOK_SECRET):  # noqa: F405
+    raise ImproperlyConfigured(
+        "Online gifts need both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (or neither, for "
+        "offline gifts only)."
+    )
 
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from tocsin.fundraising.money import major_text
+from tocsin.fundraising.services import erase_donor, gifts_of
 from tocsin.organizations.models import Organization
 
 from .models import Consent, Supporter
@@ -129,6 +131,18 @@ def export_supporter_data(supporter: Supporter) -> dict:
             for consent in supporter.consents.select_related("organization", "campaign")
         ],
         "rsvps": events.export_rsvps(supporter.email) if supporter.email else [],
+        "gifts": [
+            {
+                "fundraiser": gift.fundraiser.title,
+                "amount": major_text(gift.amount, gift.currency),
+                "refunded": major_text(gift.refunded_amount, gift.currency),
+                "currency": gift.currency,
+                "monthly": gift.monthly,
+                "received": gift.received_on.isoformat(),
+                "name_given": gift.donor_name,
+            }
+            for gift in gifts_of(supporter.email or "").select_related("fundraiser")
+        ],
     }
 
 
@@ -142,6 +156,7 @@ def erase_supporter(supporter: Supporter) -> None:
         if supporter.email:
             events.erase_rsvps(supporter.email)  # their event answers, under the same address
         supporter.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
+        erase_donor(gifts_of(supporter.email or ""))  # amounts stay, so totals still hold
         supporter.email = None
         supporter.name = ""
         supporter.postcode = ""

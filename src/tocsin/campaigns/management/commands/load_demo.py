@@ -12,6 +12,7 @@ from django.utils import timezone
 from tocsin.calls.models import CallAction
 from tocsin.campaigns.models import Campaign, CampaignTarget, Demand, Source
 from tocsin.events.demo import load_demo_events
+from tocsin.fundraising.demo import load_fighting_fund
 from tocsin.organizations.models import Membership, Organization
 from tocsin.organizations.roles import ensure_organizers_group
 from tocsin.petitions.models import PetitionAction, Signature
@@ -148,6 +149,7 @@ class Command(BaseCommand):
         self.hr1299_call(self.hr1299_campaign(organizations))
         self.spyware_petition(organizations["lfpla"])
         load_demo_events(organizations["lfpla"])
+        load_fighting_fund()
         password = options["organizer_password"] or secrets.token_urlsafe(12)
         self.organizer(
             password,

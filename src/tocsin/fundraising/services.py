@@ -1,0 +1,416 @@
+"""Recording gifts and refunds, the public thermometer, and Stripe Checkout.
+
+Online gifts exist only once Stripe's signed webhook says a payment completed; the page that
+sends a donor to Checkout records nothing. Each provider event and each payment is recorded
+once (unique columns), so a replayed webhook changes nothing. No request touches a shared
+counter: the thermometer reads an aggregate cached for a few seconds and forgotten whenever a
+gift or refund is committed.
+"""
+
+import logging
+from dataclasses import dataclass
+
+import stripe
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from .models import Fundraiser, Gift, WebhookEvent
+from .money import CURRENCIES, MAX_MINOR
+
+logger = logging.getLogger(__name__)
+
+TOTAL_CACHE_SECONDS = 5
+STRIPE_TIMEOUT_SECONDS = 20
+
+
+class GiftRefused(ValueError):
+    """The gift cannot be recorded as it stands; the message says why (no personal data)."""
+
+
+# ---------------------------------------------------------------------------- thermometer
+
+
+@dataclass(frozen=True)
+class Thermometer:
+    currency: str
+    goal: int
+    raised: int
+    donors: int
+    days_left: int
+
+    @property
+    def still_needed(self) -> int:
+        return max(self.goal - self.raised, 0)
+
+    @property
+    def percent(self) -> int:
+        """Whole percent reached, rounded down so 100% means the goal really was reached."""
+        return min(100, 100 * self.raised // self.goal) if self.goal else 0
+
+    @property
+    def bar_value(self) -> int:
+        return min(self.raised, self.goal)
+
+
+def _total_key(fundraiser_id: int) -> str:
+    return f"fundraising:total:{fundraiser_id}"
+
+
+def fold_total(fundraiser: Fundraiser) -> dict:
+    """Net raised in the fundraiser's own currency, and how many people gave (a monthly donor
+    once, a fully refunded gift not at all)."""
+    gifts = Gift.objects.filter(fundraiser=fundraiser, currency=fundraiser.currency)
+    totals = gifts.aggregate(
+        raised=models.Sum(models.F("amount") - models.F("refunded_amount")),
+        donors=models.Count(
+            "pk",
+            filter=models.Q(renewal=False, refunded_amount__lt=models.F("amount")),
+        ),
+    )
+    return {"raised": totals["raised"] or 0, "donors": totals["donors"]}
+
+
+def forget_after_commit(fundraiser: Fundraiser) -> None:
+    """Forget now, and again once committed: a view that folded in between must not keep the
+    old figure for its few seconds."""
+    forget_total(fundraiser)
+    transaction.on_commit(lambda: forget_total(fundraiser))
+
+
+def forget_total(fundraiser: Fundraiser) -> None:
+    """A gift or refund was committed: the next view folds again, and campaign pages showing
+    this fundraiser are rendered afresh."""
+    from tocsin.campaigns.signals import forget_pages
+
+    cache.delete(_total_key(fundraiser.pk))
+    if fundraiser.campaign_id:
+        forget_pages(
+            fundraiser.__class__.objects.filter(pk=fundraiser.pk).values_list(
+                "campaign__slug", flat=True
+            )
+        )
+
+
+def thermometer(fundraiser: Fundraiser) -> Thermometer:
+    key = _total_key(fundraiser.pk)
+    totals = cache.get(key)
+    if totals is None:
+        totals = fold_total(fundraiser)
+        cache.set(key, totals, TOTAL_CACHE_SECONDS)
+    return Thermometer(
+        currency=fundraiser.currency,
+        goal=fundraiser.goal,
+        raised=totals["raised"],
+        donors=totals["donors"],
+        days_left=fundraiser.days_left(),
+    )
+
+
+# ---------------------------------------------------------------------------- recording
+
+
+def _check_amount(fundraiser: Fundraiser, amount, currency_code) -> None:
+    if currency_code not in CURRENCIES:
+        raise GiftRefused(f"currency {currency_code!r} is not accepted")
+    if currency_code != fundraiser.currency:
+        raise GiftRefused(f"currency {currency_code} is not the fundraiser's {fundraiser.currency}")
+    if not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount <= MAX_MINOR:
+        raise GiftRefused("amount is not a positive whole number of minor units in range")
+
+
+def record_offline_gift(gift: Gift, *, recorded_by=None) -> Gift:
+    """An organizer's cash, cheque or bank transfer: saved once, counted at once."""
+    fundraiser = gift.fundraiser
+    gift.currency = gift.currency or fundraiser.currency
+    if gift.source not in Gift.OFFLINE_SOURCES:
+        raise GiftRefused("only cash, cheques and bank transfers are entered by hand")
+    _check_amount(fundraiser, gift.amount, gift.currency)
+    gift.recorded_by = recorded_by
+    with transaction.atomic():
+        gift.save()
+        forget_after_commit(fundraiser)
+    return gift
+
+
+def remove_offline_gift(gift: Gift) -> None:
+    if gift.source not in Gift.OFFLINE_SOURCES:
+        raise GiftRefused("online gifts are reduced by refunds, never deleted")
+    fundraiser = gift.fundraiser
+    with transaction.atomic():
+        gift.delete()
+        forget_after_commit(fundraiser)
+
+
+def record_online_gift(
+    fundraiser: Fundraiser,
+    *,
+    amount: int,
+    currency_code: str,
+    payment_id: str,
+    invoice_id: str | None = None,
+    subscription_id: str = "",
+    monthly: bool = False,
+    renewal: bool = False,
+    donor_name: str = "",
+    donor_email: str = "",
+) -> Gift | None:
+    """A payment Stripe confirmed. None if this payment was recorded before."""
+    _check_amount(fundraiser, amount, currency_code)
+    if not payment_id:
+        raise GiftRefused("the payment has no id")
+    try:
+        with transaction.atomic():
+            gift = Gift.objects.create(
+                fundraiser=fundraiser,
+                source=Gift.Source.STRIPE,
+                amount=amount,
+                currency=currency_code,
+                monthly=monthly,
+                renewal=renewal,
+                donor_name=donor_name[:200],
+                donor_email=donor_email[:254],
+                stripe_payment_id=payment_id,
+                stripe_invoice_id=invoice_id or None,
+                stripe_subscription_id=subscription_id or "",
+                received_on=timezone.localdate(),
+            )
+            forget_after_commit(fundraiser)
+    except IntegrityError:
+        return None
+    return gift
+
+
+def record_refund(*, payment_id: str, invoice_id: str, refunded_total: int, currency_code: str):
+    """Stripe reports the total refunded so far on a charge: the gift takes that figure (never
+    more than the gift), so the same report twice refunds nothing more."""
+    lookup = models.Q()
+    if payment_id:
+        lookup |= models.Q(stripe_payment_id=payment_id)
+    if invoice_id:
+        lookup |= models.Q(stripe_invoice_id=invoice_id)
+    if not lookup:
+        raise GiftRefused("the refund names no payment")
+    with transaction.atomic():
+        gift = Gift.objects.select_for_update().filter(lookup).first()
+        if gift is None:
+            raise GiftRefused("no gift was recorded for that payment")
+        if currency_code != gift.currency:
+            raise GiftRefused("the refund is in another currency than the gift")
+        if not isinstance(refunded_total, int) or refunded_total < 0:
+            raise GiftRefused("the refunded amount is not a whole number of minor units")
+        refunded = min(refunded_total, gift.amount)
+        if refunded > gift.refunded_amount:
+            gift.refunded_amount = refunded
+            gift.save(update_fields=["refunded_amount"])
+            fundraiser = gift.fundraiser
+            forget_after_commit(fundraiser)
+    return gift
+
+
+# ---------------------------------------------------------------------------- Stripe
+
+
+def stripe_configured() -> bool:
+    return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET)
+
+
+def stripe_client() -> stripe.StripeClient:
+    addresses = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY,
+        base_addresses=addresses,
+        max_network_retries=1,
+        http_client=stripe.RequestsClient(timeout=STRIPE_TIMEOUT_SECONDS),
+    )
+
+
+class CheckoutUnavailable(RuntimeError):
+    """Stripe could not be reached or refused to open a checkout."""
+
+
+def start_checkout(
+    fundraiser: Fundraiser,
+    *,
+    amount: int,
+    monthly: bool,
+    success_url: str,
+    cancel_url: str,
+    language: str,
+) -> str:
+    """Open a Stripe Checkout session for this gift and return the page to send the donor to.
+    Nothing is recorded: the gift exists once the webhook says it was paid."""
+    _check_amount(fundraiser, amount, fundraiser.currency)
+    if not fundraiser.min_amount <= amount <= fundraiser.max_amount:
+        raise GiftRefused("amount outside the fundraiser's bounds")
+    if monthly and not fundraiser.allow_monthly:
+        raise GiftRefused("monthly gifts are not offered")
+    metadata = {"fundraiser": str(fundraiser.pk)}
+    price_data = {
+        "currency": fundraiser.currency.lower(),
+        "unit_amount": amount,
+        "product_data": {"name": fundraiser.title[:200]},
+    }
+    params = {
+        "mode": "subscription" if monthly else "payment",
+        "line_items": [{"price_data": price_data, "quantity": 1}],
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "client_reference_id": str(fundraiser.pk),
+        "metadata": metadata,
+        "locale": "es" if language.startswith("es") else "en",
+    }
+    if monthly:
+        price_data["recurring"] = {"interval": "month"}
+        params["subscription_data"] = {"metadata": metadata}
+    else:
+        params["submit_type"] = "donate"
+        params["payment_intent_data"] = {"metadata": metadata}
+    try:
+        session = stripe_client().v1.checkout.sessions.create(params=params)
+    except stripe.StripeError as error:
+        # The message may echo parameters, never personal data: none is sent.
+        logger.warning("Stripe refused a checkout session: %s", type(error).__name__)
+        raise CheckoutUnavailable from error
+    if not session.url:
+        raise CheckoutUnavailable("no checkout URL")
+    return session.url
+
+
+@dataclass(frozen=True)
+class WebhookResult:
+    status: int
+    message: str
+
+
+def handle_stripe_event(event: dict) -> WebhookResult:
+    """Act on one verified event, once. A refusal rolls back, so Stripe may retry it."""
+    event_id = str(event.get("id") or "")
+    event_type = str(event.get("type") or "")
+    handler = HANDLERS.get(event_type)
+    if not event_id:
+        return WebhookResult(400, "event without an id")
+    if handler is None:
+        return WebhookResult(422, f"event type {event_type[:100]!r} is not handled")
+    obj = (event.get("data") or {}).get("object")
+    if not isinstance(obj, dict):
+        return WebhookResult(400, "event without an object")
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    WebhookEvent.objects.create(event_id=event_id[:255], type=event_type)
+            except IntegrityError:
+                return WebhookResult(200, "already handled")
+            message = handler(obj)
+    except GiftRefused as refusal:
+        logger.warning("Stripe event %s refused: %s", event_type, refusal)
+        return WebhookResult(400, f"refused: {refusal}")
+    return WebhookResult(200, message)
+
+
+def _fundraiser_from_metadata(metadata) -> Fundraiser:
+    raw = (metadata or {}).get("fundraiser", "") if isinstance(metadata, dict) else ""
+    if not str(raw).isdigit():
+        raise GiftRefused("no fundraiser in the metadata")
+    fundraiser = Fundraiser.objects.filter(pk=int(raw)).first()
+    if fundraiser is None:
+        raise GiftRefused("unknown fundraiser")
+    return fundraiser
+
+
+def _id(value) -> str:
+    """Stripe sends either an id or an expanded object with one."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) else ""
+
+
+def _checkout_completed(session: dict) -> str:
+    if session.get("payment_status") not in ("paid", "no_payment_required"):
+        return "not paid yet"  # a delayed payment: async_payment_succeeded follows
+    fundraiser = _fundraiser_from_metadata(session.get("metadata"))
+    monthly = session.get("mode") == "subscription"
+    invoice_id = _id(session.get("invoice"))
+    payment_id = _id(session.get("payment_intent")) or invoice_id or _id(session)
+    details = session.get("customer_details") or {}
+    gift = record_online_gift(
+        fundraiser,
+        amount=session.get("amount_total"),
+        currency_code=str(session.get("currency") or "").upper(),
+        payment_id=payment_id,
+        invoice_id=invoice_id or None,
+        subscription_id=_id(session.get("subscription")),
+        monthly=monthly,
+        donor_name=str(details.get("name") or ""),
+        donor_email=str(details.get("email") or ""),
+    )
+    return "recorded" if gift else "payment already recorded"
+
+
+def _invoice_subscription(invoice: dict) -> tuple[str, dict]:
+    """The subscription an invoice bills, and its metadata (new and older API shapes)."""
+    details = ((invoice.get("parent") or {}).get("subscription_details")) or {}
+    subscription = _id(details.get("subscription")) or _id(invoice.get("subscription"))
+    metadata = details.get("metadata") or (invoice.get("subscription_details") or {}).get(
+        "metadata"
+    )
+    return subscription, metadata or {}
+
+
+def _invoice_paid(invoice: dict) -> str:
+    if invoice.get("billing_reason") == "subscription_create":
+        return "first month comes with checkout.session.completed"
+    subscription, metadata = _invoice_subscription(invoice)
+    first = (
+        Gift.objects.filter(stripe_subscription_id=subscription).order_by("pk").first()
+        if subscription
+        else None
+    )
+    fundraiser = first.fundraiser if first else _fundraiser_from_metadata(metadata)
+    gift = record_online_gift(
+        fundraiser,
+        amount=invoice.get("amount_paid"),
+        currency_code=str(invoice.get("currency") or "").upper(),
+        payment_id=_id(invoice),
+        invoice_id=_id(invoice),
+        subscription_id=subscription,
+        monthly=True,
+        renewal=True,
+        donor_name=first.donor_name if first else "",
+        donor_email=first.donor_email if first else "",
+    )
+    return "recorded" if gift else "payment already recorded"
+
+
+def _charge_refunded(charge: dict) -> str:
+    record_refund(
+        payment_id=_id(charge.get("payment_intent")),
+        invoice_id=_id(charge.get("invoice")),
+        refunded_total=charge.get("amount_refunded"),
+        currency_code=str(charge.get("currency") or "").upper(),
+    )
+    return "refund recorded"
+
+
+HANDLERS = {
+    "checkout.session.completed": _checkout_completed,
+    "checkout.session.async_payment_succeeded": _checkout_completed,
+    "invoice.paid": _invoice_paid,
+    "charge.refunded": _charge_refunded,
+}
+
+
+# ---------------------------------------------------------------------------- privacy
+
+
+def gifts_of(email: str):
+    return Gift.objects.filter(donor_email__iexact=email.strip()) if email else Gift.objects.none()
+
+
+def erase_donor(gifts) -> int:
+    """The donor's name and email go; amounts stay, so every total still adds up."""
+    return gifts.filter(erased_at__isnull=True).update(
+        donor_name="", donor_email="", note="", erased_at=timezone.now()
+    )
