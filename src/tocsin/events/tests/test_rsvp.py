@@ -34,12 +34,18 @@ def test_an_rsvp_takes_a_seat_per_person_and_shows_the_booking(client, session):
     assert seats(session) == 2
 
 
-def test_the_same_email_twice_counts_once(client, session):
-    client.post(rsvp_url(session), form_data())
-    response = client.post(rsvp_url(session), form_data(email=" ANA@example.org "), follow=True)
-    assert "We already have your answer" in response.content.decode()
+def test_the_same_email_twice_counts_once_and_the_page_gives_nothing_away(client, session):
+    first = client.post(rsvp_url(session), form_data(guests="1"), follow=True)
+    again = client.post(
+        rsvp_url(session), form_data(email=" ANA@example.org ", name="Someone Else"), follow=True
+    )
     assert Rsvp.objects.count() == 1
-    assert seats(session) == 1
+    assert seats(session) == 2
+    # A stranger typing Ana's address sees the page anyone answering sees, without her guests.
+    assert "on the list. See you there!" in again.content.decode()
+    assert "guest" in first.content.decode()
+    assert "guest" not in again.content.decode()
+    assert "already" not in again.content.decode()
 
 
 def test_consent_is_recorded_per_organization_with_its_wording(client, session):
