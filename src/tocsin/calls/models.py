@@ -42,6 +42,14 @@ class CallAction(models.Model):
             "{zip} and {town} (the supporter's, when given)."
         ),
     )
+    script_for_supporters = models.TextField(
+        _("script for targets who support"),
+        blank=True,
+        help_text=_(
+            "Used instead of the script for targets whose current stance is “supports”, e.g. "
+            "a thank-you. Same placeholders. A script for one particular target still wins."
+        ),
+    )
     target_mode = models.CharField(
         _("whom to call"), max_length=10, choices=TargetMode.choices, default=TargetMode.FIXED
     )

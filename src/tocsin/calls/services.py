@@ -186,6 +186,12 @@ class _Placeholders(dict):
 def script_for(action: CallAction, target: Target, *, zip_code: str = "", town: str = "") -> str:
     variant = ScriptVariant.objects.filter(action=action, target=target).first()
     text = variant.script if variant else action.script
+    if variant is None and action.script_for_supporters:
+        supports = TargetStance.objects.filter(
+            campaign=action.campaign_id, target=target, stance=Stance.SUPPORTS
+        ).exists()
+        if supports:
+            text = action.script_for_supporters
     values = _Placeholders(
         title=target.title, name=target.name, zip=zip_code or "______", town=town or "______"
     )
