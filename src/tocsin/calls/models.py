@@ -160,9 +160,7 @@ class CallReport(models.Model):
     place = models.CharField(
         max_length=8, blank=True, help_text="The supporter's district (WI-2) or state, if known."
     )
-    answer = models.CharField(
-        max_length=10, blank=True, choices=CallerAnswer.choices, default=""
-    )
+    answer = models.CharField(max_length=10, blank=True, choices=CallerAnswer.choices, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     folded = models.BooleanField(default=False)
 

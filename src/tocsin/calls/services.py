@@ -27,10 +27,10 @@ from tocsin.targets.models import Chamber, Office, Target
 from . import buffer
 from .models import (
     DEAD_LINE_OUTCOMES,
+    AnswerTally,
     CallAction,
     CallerAnswer,
     CallReport,
-    AnswerTally,
     CallTally,
     DemandTally,
     Outcome,

@@ -251,7 +251,9 @@ class StanceEvidenceAdmin(OrganizationScopedAdmin):
     def source(self, evidence):
         label = evidence.source_title or evidence.source_url
         if evidence.source_url:
-            return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', evidence.source_url, label[:60])
+            return format_html(
+                '<a href="{}" rel="noopener noreferrer">{}</a>', evidence.source_url, label[:60]
+            )
         return label[:60]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -266,9 +268,11 @@ class StanceEvidenceAdmin(OrganizationScopedAdmin):
         with transaction.atomic():
             previous = None
             if change:
-                previous = StanceEvidence.objects.filter(pk=obj.pk).values_list(
-                    "campaign_id", "target_id"
-                ).first()
+                previous = (
+                    StanceEvidence.objects.filter(pk=obj.pk)
+                    .values_list("campaign_id", "target_id")
+                    .first()
+                )
             else:
                 obj.recorded_by = request.user
                 obj.origin = StanceEvidence.Origin.ORGANIZER

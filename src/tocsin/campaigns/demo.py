@@ -25,8 +25,8 @@ def _record_once(campaign: Campaign, target: Target, stance: str, **evidence) ->
 
 
 def load_demo_stances(hr1299: Campaign, baldwin: Campaign, state_desk: Target) -> None:
-    wisconsin_house = Target.objects.active().legislators().filter(
-        chamber=Chamber.HOUSE, state="WI"
+    wisconsin_house = (
+        Target.objects.active().legislators().filter(chamber=Chamber.HOUSE, state="WI")
     )
     for member in wisconsin_house:
         _record_once(hr1299, member, Stance.UNKNOWN, summary=NOTHING_FOUND)

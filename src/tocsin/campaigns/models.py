@@ -181,7 +181,10 @@ class StanceEvidence(models.Model):
         CALLERS = "callers", _("Confirmed from callers' reports")
 
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="stance_evidence", verbose_name=_("campaign")
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="stance_evidence",
+        verbose_name=_("campaign"),
     )
     target = models.ForeignKey(
         Target, on_delete=models.CASCADE, related_name="stance_evidence", verbose_name=_("target")

@@ -66,9 +66,7 @@ def forget_stances(campaign: Campaign) -> None:
 
 def refresh_current(campaign: Campaign, target: Target) -> TargetStance | None:
     """Copy the latest evidence to the current-stance row (or remove it when none is left)."""
-    latest = (
-        StanceEvidence.objects.filter(campaign=campaign, target=target).newest_first().first()
-    )
+    latest = StanceEvidence.objects.filter(campaign=campaign, target=target).newest_first().first()
     if latest is None:
         TargetStance.objects.filter(campaign=campaign, target=target).delete()
         current = None
@@ -179,7 +177,7 @@ def parse_date(text: str) -> datetime.date | None:
     text = text.strip()
     for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
         try:
-            return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007 (a date)
+            return datetime.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
     return None
@@ -235,7 +233,9 @@ class _Lookup:
         matches = self.by_name.get((_normalise(name), state.strip().upper()), [])
         active = [t for t in matches if t.is_active] or matches
         if len(active) > 1:
-            return None, _("more than one target is called “%(name)s” in %(state)s; use its id.") % {
+            return None, _(
+                "more than one target is called “%(name)s” in %(state)s; use its id."
+            ) % {
                 "name": name[:80],
                 "state": state[:2],
             }
@@ -254,7 +254,9 @@ def read_stance_csv(campaign: Campaign, data: bytes) -> list[StanceRow]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise StanceImportError([(0, _("the file is not UTF-8 text (save it as CSV UTF-8)."))]) from error
+        raise StanceImportError(
+            [(0, _("the file is not UTF-8 text (save it as CSV UTF-8)."))]
+        ) from error
     if "\x00" in text:
         raise StanceImportError([(0, _("the file is not a CSV spreadsheet."))])
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -263,12 +265,17 @@ def read_stance_csv(campaign: Campaign, data: bytes) -> list[StanceRow]:
     except (StopIteration, csv.Error):
         raise StanceImportError([(1, _("the file is empty."))]) from None
     columns = [HEADER_ALIASES.get(_normalise(name)) for name in header]
-    if "stance" not in columns or not (
-        "target_id" in columns or {"name", "state"} <= set(columns)
-    ):
+    if "stance" not in columns or not ("target_id" in columns or {"name", "state"} <= set(columns)):
         raise StanceImportError(
-            [(1, _("the first line must name the columns: target id (or name and state), "
-                   "stance, date, source URL."))]  # fmt: skip
+            [
+                (
+                    1,
+                    _(
+                        "the first line must name the columns: target id (or name and state), "
+                        "stance, date, source URL."
+                    ),
+                )
+            ]
         )
     lookup = _Lookup(campaign)
     problems: list[tuple[int, str]] = []
@@ -297,14 +304,21 @@ def read_stance_csv(campaign: Campaign, data: bytes) -> list[StanceRow]:
             stance = parse_stance(values.get("stance", ""))
             if stance is None:
                 problems.append(
-                    (line, _("“%(stance)s” is not a stance we know.") % {"stance": values.get("stance", "")[:40]})
+                    (
+                        line,
+                        _("“%(stance)s” is not a stance we know.")
+                        % {"stance": values.get("stance", "")[:40]},
+                    )
                 )
                 continue
             raw_date = values.get("date", "")
             stated_on = parse_date(raw_date) if raw_date else datetime.date.today()
             if stated_on is None:
                 problems.append(
-                    (line, _("“%(date)s” is not a date (write 2018-06-28).") % {"date": raw_date[:20]})
+                    (
+                        line,
+                        _("“%(date)s” is not a date (write 2018-06-28).") % {"date": raw_date[:20]},
+                    )
                 )
                 continue
             if stated_on > datetime.date.today() + datetime.timedelta(days=1):
@@ -322,7 +336,11 @@ def read_stance_csv(campaign: Campaign, data: bytes) -> list[StanceRow]:
                     continue
             if target.pk in first_line_of:
                 problems.append(
-                    (line, _("this target is already on line %(line)s.") % {"line": first_line_of[target.pk]})
+                    (
+                        line,
+                        _("this target is already on line %(line)s.")
+                        % {"line": first_line_of[target.pk]},
+                    )
                 )
                 continue
             first_line_of[target.pk] = line
@@ -339,7 +357,9 @@ def read_stance_csv(campaign: Campaign, data: bytes) -> list[StanceRow]:
                 )
             )
     except csv.Error as error:
-        problems.append((reader.line_num, _("the line cannot be read as CSV (%(error)s).") % {"error": error}))
+        problems.append(
+            (reader.line_num, _("the line cannot be read as CSV (%(error)s).") % {"error": error})
+        )
     if problems:
         raise StanceImportError(problems)
     if not rows:
@@ -452,9 +472,7 @@ def _scoreboard_rows(campaign: Campaign) -> tuple[ScoreRow, ...]:
 
 def scoreboard_rows(campaign: Campaign) -> tuple[ScoreRow, ...]:
     # Call counts move on every fold; stances clear this at once when they change.
-    return remembered(
-        scoreboard_cache_key(campaign.slug), lambda: _scoreboard_rows(campaign), 30
-    )
+    return remembered(scoreboard_cache_key(campaign.slug), lambda: _scoreboard_rows(campaign), 30)
 
 
 def group_by_stance(rows) -> list[StanceGroup]:
@@ -467,11 +485,7 @@ def group_by_stance(rows) -> list[StanceGroup]:
 
 
 def filter_rows(rows, *, state: str = "", party: str = "") -> list[ScoreRow]:
-    return [
-        r
-        for r in rows
-        if (not state or r.state == state) and (not party or r.party == party)
-    ]
+    return [r for r in rows if (not state or r.state == state) and (not party or r.party == party)]
 
 
 def stance_totals(rows) -> list[tuple[str, str, int]]:
@@ -550,4 +564,3 @@ def confirm_suggestion(campaign: Campaign, target_id: int, *, recorded_by) -> St
                 origin=StanceEvidence.Origin.CALLERS,
             )
     raise LookupError("no callers' answers for that target")
-
