@@ -414,6 +414,7 @@ class ScoreRow:
     seat_label: str
     party: str
     party_initial: str
+    role: str
     initials: str
     portrait_url: str
     stance: str
@@ -430,6 +431,14 @@ class StanceGroup:
     stance: str
     label: str
     rows: tuple[ScoreRow, ...]
+
+
+def _role(target: Target) -> str:
+    """Party and seat for a member of Congress (WI-2 says Representative); the title, such as
+    a ministry, for a custom target."""
+    if target.kind == Target.Kind.LEGISLATOR:
+        return " · ".join(part for part in (target.party, target.seat_label) if part)
+    return " · ".join(part for part in (target.title, target.state) if part)
 
 
 def _scoreboard_rows(campaign: Campaign) -> tuple[ScoreRow, ...]:
@@ -456,6 +465,7 @@ def _scoreboard_rows(campaign: Campaign) -> tuple[ScoreRow, ...]:
                 seat_label=target.seat_label,
                 party=target.party,
                 party_initial=target.party_initial,
+                role=_role(target),
                 initials=target.initials,
                 portrait_url=target.portrait_url,
                 stance=current.stance if current else Stance.UNKNOWN,
