@@ -31,7 +31,14 @@ class CallActionAdmin(OrganizationScopedAdmin):
     search_fields = ["title", "campaign__title"]
     inlines = [ScriptVariantInline]
     fieldsets = [
-        (None, {"fields": ["campaign", "title", "is_active", "intro", "script"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "campaign", "title", "is_active", "intro", "script", "script_for_supporters",
+                ]
+            },
+        ),
         (
             _("Whom supporters call"),
             {

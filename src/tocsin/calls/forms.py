@@ -8,7 +8,7 @@ from tocsin.campaigns.forms import PlaceCleaning
 from tocsin.districts.services import DistrictRef, InvalidZip, normalize_zip
 from tocsin.supporters.forms import PlainTextField, clean_text
 
-from .models import Outcome
+from .models import CallerAnswer, Outcome
 
 
 class CallPlaceForm(PlaceCleaning, forms.Form):
@@ -56,6 +56,12 @@ class ReportForm(CallPlaceForm):
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
     )
+    answer = forms.ChoiceField(
+        label=_("Will they support it? (optional)"),
+        required=False,
+        choices=CallerAnswer.choices,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args, demands=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,6 +93,7 @@ class ReportInput:
     district: DistrictRef | None
     town: str
     tried: tuple[int, ...]
+    answer: str = ""
 
     @classmethod
     def parse(cls, data) -> "ReportInput":
@@ -122,6 +129,9 @@ class ReportInput:
                 district = DistrictRef.parse(data["district"][:10])
             except ValueError as error:
                 raise InvalidReport("district", _("That district is not one we know.")) from error
+        answer = data.get("answer", "")
+        if answer and answer not in CallerAnswer.values:
+            raise InvalidReport("answer", _("That report was garbled. Please try again."))
         town = clean_text(data.get("town", ""))
         if len(town) > 60:
             raise InvalidReport("town", _("Please shorten the town name to 60 characters."))
@@ -137,4 +147,5 @@ class ReportInput:
             district=district,
             town=town,
             tried=tuple(tried_offices(data.get("tried", ""))),
+            answer=answer,
         )

@@ -42,6 +42,14 @@ class CallAction(models.Model):
             "{zip} and {town} (the supporter's, when given)."
         ),
     )
+    script_for_supporters = models.TextField(
+        _("script for targets who support"),
+        blank=True,
+        help_text=_(
+            "Used instead of the script for targets whose current stance is “supports”, e.g. "
+            "a thank-you. Same placeholders. A script for one particular target still wins."
+        ),
+    )
     target_mode = models.CharField(
         _("whom to call"), max_length=10, choices=TargetMode.choices, default=TargetMode.FIXED
     )
@@ -129,6 +137,14 @@ class Outcome(models.TextChoices):
 DEAD_LINE_OUTCOMES = (Outcome.BUSY, Outcome.VOICEMAIL_FULL)
 
 
+class CallerAnswer(models.TextChoices):
+    """What the office told the caller when asked whether the target will support the ask."""
+
+    YES = "yes", _("Yes, they will support it")
+    UNDECIDED = "undecided", _("Undecided, or they would not say")
+    NO = "no", _("No, they will not")
+
+
 class CallReport(models.Model):
     """One outcome a supporter reported. Inserted once per idempotency key, never updated
     except to mark it folded into the tallies."""
@@ -144,6 +160,7 @@ class CallReport(models.Model):
     place = models.CharField(
         max_length=8, blank=True, help_text="The supporter's district (WI-2) or state, if known."
     )
+    answer = models.CharField(max_length=10, blank=True, choices=CallerAnswer.choices, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     folded = models.BooleanField(default=False)
 
@@ -183,6 +200,27 @@ class CallTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.target_id}/{self.office_id} {self.outcome}: {self.count}"
+
+
+class AnswerTally(models.Model):
+    """Callers' answers to "will they support it?", folded per target like the call tallies."""
+
+    action = models.ForeignKey(CallAction, on_delete=models.CASCADE, related_name="answer_tallies")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+    answer = models.CharField(max_length=10, choices=CallerAnswer.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "target", "answer"], name="one_answer_tally_per_target"
+            )
+        ]
+        verbose_name = _("callers' answer count")
+        verbose_name_plural = _("callers' answer counts")
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.answer}: {self.count}"
 
 
 class DemandTally(models.Model):

@@ -27,7 +27,9 @@ from tocsin.targets.models import Chamber, Office, Target
 from . import buffer
 from .models import (
     DEAD_LINE_OUTCOMES,
+    AnswerTally,
     CallAction,
+    CallerAnswer,
     CallReport,
     CallTally,
     DemandTally,
@@ -184,6 +186,12 @@ class _Placeholders(dict):
 def script_for(action: CallAction, target: Target, *, zip_code: str = "", town: str = "") -> str:
     variant = ScriptVariant.objects.filter(action=action, target=target).first()
     text = variant.script if variant else action.script
+    if variant is None and action.script_for_supporters:
+        supports = TargetStance.objects.filter(
+            campaign=action.campaign_id, target=target, stance=Stance.SUPPORTS
+        ).exists()
+        if supports:
+            text = action.script_for_supporters
     values = _Placeholders(
         title=target.title, name=target.name, zip=zip_code or "______", town=town or "______"
     )
@@ -267,6 +275,7 @@ def report_call(
     demand_ids: list[int],
     district: districts.DistrictRef | None,
     valid_demand_ids: set[int] | None = None,
+    answer: str = "",
 ) -> bool:
     """Record one outcome; the same key again (a double tap, a retry) records nothing.
 
@@ -275,6 +284,8 @@ def report_call(
     """
     if outcome not in Outcome.values:
         raise ReportRefused("unknown outcome")
+    if answer and answer not in CallerAnswer.values:
+        raise ReportRefused("unknown answer")
     office = _reportable_office(office_id)
     if (
         office is None
@@ -295,6 +306,7 @@ def report_call(
         "outcome": outcome,
         "demands_raised": ",".join(str(d) for d in sorted(set(demand_ids))),
         "place": district.label if district else "",
+        "answer": answer,
     }
     if buffer.enabled():
         return buffer.record(values | {"created_at": timezone.now().isoformat()})
@@ -390,16 +402,20 @@ def fold_reports(batch: int = FOLD_BATCH) -> int:
                 .order_by("id")
                 .values_list(
                     "id", "action_id", "target_id", "office_id", "outcome", "created_at",
-                    "place", "demands_raised",
+                    "place", "demands_raised", "answer",
                 )[:batch]
             )  # fmt: skip
             if not rows:
                 return folded
             tallies: Counter = Counter()
             demand_tallies: Counter = Counter()
-            for _id, action_id, target_id, office_id, outcome, created, place, demands in rows:
+            answer_tallies: Counter = Counter()
+            for row in rows:
+                _id, action_id, target_id, office_id, outcome, created, place, demands, answer = row
                 day = created.astimezone(datetime.UTC).date()
                 tallies[(action_id, target_id, office_id, outcome, day, place)] += 1
+                if answer:
+                    answer_tallies[(action_id, target_id, answer)] += 1
                 for demand_id in filter(None, demands.split(",")):
                     demand_tallies[(action_id, int(demand_id), day)] += 1
             for (action_id, target_id, office_id, outcome, day, place), count in tallies.items():
@@ -413,6 +429,10 @@ def fold_reports(batch: int = FOLD_BATCH) -> int:
                 key = {"action_id": action_id, "demand_id": demand_id, "day": day}
                 if not DemandTally.objects.filter(**key).update(count=models.F("count") + count):
                     DemandTally.objects.create(**key, count=count)
+            for (action_id, target_id, answer), count in answer_tallies.items():
+                key = {"action_id": action_id, "target_id": target_id, "answer": answer}
+                if not AnswerTally.objects.filter(**key).update(count=models.F("count") + count):
+                    AnswerTally.objects.create(**key, count=count)
             ids = [row[0] for row in rows]
             for start in range(0, len(ids), 500):
                 CallReport.objects.filter(id__in=ids[start : start + 500]).update(folded=True)
@@ -435,3 +455,31 @@ def call_count(action: CallAction) -> int:
         )
         cache.set(key, count, COUNT_CACHE_SECONDS)
     return count
+
+
+def call_counts_by_target(action: CallAction) -> dict[int, int]:
+    """Calls reported per target for this action (skips not counted), from the tallies."""
+    key = f"calls:count-by-target:{action.pk}"
+    counts = cache.get(key)
+    if counts is None:
+        fold_reports()
+        counts = dict(
+            CallTally.objects.filter(action=action)
+            .exclude(outcome=Outcome.SKIPPED)
+            .values("target_id")
+            .annotate(total=models.Sum("count"))
+            .values_list("target_id", "total")
+        )
+        cache.set(key, counts, COUNT_CACHE_SECONDS)
+    return counts
+
+
+def answer_counts(action: CallAction) -> dict[int, Counter]:
+    """Callers' answers per target ({target_id: Counter({"yes": 3, …})}), from the tallies."""
+    fold_reports()
+    counts: dict[int, Counter] = {}
+    for target_id, answer, count in AnswerTally.objects.filter(action=action).values_list(
+        "target_id", "answer", "count"
+    ):
+        counts.setdefault(target_id, Counter())[answer] += count
+    return counts

@@ -242,6 +242,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             demand_ids=list(data.demands),
             district=place.district,
             valid_demand_ids={d.pk for d in demands},
+            answer=data.answer,
         )
     except services.ReportRefused:
         return _refused(request, action, status=400)

@@ -2,7 +2,14 @@ import datetime
 
 import factory
 
-from tocsin.campaigns.models import Campaign, CampaignTarget, Demand, Source
+from tocsin.campaigns.models import (
+    Campaign,
+    CampaignTarget,
+    Demand,
+    Source,
+    Stance,
+    StanceEvidence,
+)
 from tocsin.organizations.factories import OrganizationFactory
 
 
@@ -46,3 +53,18 @@ class CampaignTargetFactory(factory.django.DjangoModelFactory):
     campaign = factory.SubFactory(CampaignFactory)
     target = factory.SubFactory("tocsin.targets.factories.CustomTargetFactory")
     position = factory.Sequence(lambda n: n)
+
+
+class StanceEvidenceFactory(factory.django.DjangoModelFactory):
+    """Evidence saved directly; tests of the current stance go through services.record_stance."""
+
+    class Meta:
+        model = StanceEvidence
+
+    campaign = factory.SubFactory(CampaignFactory)
+    target = factory.SubFactory("tocsin.targets.factories.LegislatorFactory")
+    stance = Stance.SUPPORTS
+    stated_on = datetime.date(2018, 6, 28)
+    summary = "Signed on as a co-sponsor."
+    source_title = "Co-sponsors of H.R. 1299"
+    source_url = "https://www.congress.gov/bill/115th-congress/house-bill/1299/cosponsors"

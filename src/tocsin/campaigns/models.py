@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -150,19 +151,101 @@ class CampaignTarget(models.Model):
 
 
 class Stance(models.TextChoices):
+    """Where a target stands on a campaign's ask, from best to worst, then unknown."""
+
     SUPPORTS = "supports", _("Supports")
     LEANS_YES = "leans_yes", _("Leaning yes")
     UNDECIDED = "undecided", _("Undecided")
+    LEANS_NO = "leans_no", _("Leaning no")
     OPPOSES = "opposes", _("Opposes")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class StanceEvidenceQuerySet(models.QuerySet):
+    def newest_first(self) -> "StanceEvidenceQuerySet":
+        """The order that decides the current stance: the latest stated date wins, then the
+        latest recorded."""
+        return self.order_by("-stated_on", "-recorded_at", "-pk")
+
+    def for_organizer(self, user) -> "StanceEvidenceQuerySet":
+        return self.filter(campaign__in=Campaign.objects.for_organizer(user))
+
+
+class StanceEvidence(models.Model):
+    """One dated piece of evidence of where a target stands. Rows are history: a new stance is
+    a new row, and the latest one is the current stance (copied to TargetStance)."""
+
+    class Origin(models.TextChoices):
+        ORGANIZER = "organizer", _("Recorded by an organizer")
+        IMPORT = "import", _("Imported from a spreadsheet")
+        CALLERS = "callers", _("Confirmed from callers' reports")
+
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="stance_evidence",
+        verbose_name=_("campaign"),
+    )
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="stance_evidence", verbose_name=_("target")
+    )
+    stance = models.CharField(_("stance"), max_length=20, choices=Stance.choices)
+    stated_on = models.DateField(
+        _("date"),
+        default=timezone.localdate,
+        help_text=_("When the target said or did this (the latest date is the current stance)."),
+    )
+    summary = models.TextField(
+        _("quote or summary"),
+        max_length=1000,
+        blank=True,
+        help_text=_("What they said, quoted, or what they did, in a sentence or two."),
+    )
+    source_title = models.CharField(_("source title"), max_length=300, blank=True)
+    source_publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    source_date = models.DateField(_("source date"), null=True, blank=True)
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=Origin.choices, default=Origin.ORGANIZER
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = StanceEvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-stated_on", "-recorded_at", "-pk"]
+        indexes = [models.Index(fields=["campaign", "target", "stated_on"])]
+        verbose_name = _("stance evidence")
+        verbose_name_plural = _("stance evidence (whip count)")
+
+    def __str__(self) -> str:
+        return f"{self.target}: {self.get_stance_display()} ({self.stated_on:%Y-%m-%d})"
 
 
 class TargetStance(models.Model):
-    """Where a target stands on a campaign's ask. No row means unknown."""
+    """The current stance of a target on a campaign's ask: a copy of the latest evidence, kept
+    by campaigns.stances.record_stance so the call flow reads one row. No row means unknown."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="stances")
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="stances")
     stance = models.CharField(_("stance"), max_length=20, choices=Stance.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    evidence = models.ForeignKey(
+        StanceEvidence,
+        verbose_name=_("latest evidence"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

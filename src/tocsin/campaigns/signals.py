@@ -6,12 +6,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from tocsin.core.memo import forget
 from tocsin.targets.models import Office, SocialAccount, Target
 
-from .models import Campaign, CampaignTarget, Demand, Source
+from .models import Campaign, CampaignTarget, Demand, Source, StanceEvidence, TargetStance
 
 
 def forget_pages(slugs) -> None:
+    """The cached campaign pages, and the scoreboard rows they and the whip page show."""
+    slugs = list(slugs)
     forget(
-        *[f"campaign-page:{slug}:{code}" for slug in slugs for code, _name in settings.LANGUAGES]
+        *[f"campaign-page:{slug}:{code}" for slug in slugs for code, _name in settings.LANGUAGES],
+        *[f"campaign-whip:{slug}" for slug in slugs],
     )
 
 
@@ -33,7 +36,7 @@ def target_changed(sender, instance, **kwargs) -> None:
 def connect() -> None:
     for signal in (post_save, post_delete):
         signal.connect(campaign_changed, sender=Campaign, dispatch_uid=f"campaign-{signal}")
-        for model in (Demand, Source, CampaignTarget):
+        for model in (Demand, Source, CampaignTarget, StanceEvidence, TargetStance):
             signal.connect(part_of_campaign_changed, sender=model, dispatch_uid=f"{model}-{signal}")
         for model in (Target, Office, SocialAccount):
             signal.connect(target_changed, sender=model, dispatch_uid=f"{model}-{signal}")

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -17,13 +17,15 @@ from tocsin.supporters.forms import JoinForm
 from tocsin.supporters.services import become_supporter
 from tocsin.targets.delegations import delegation_for, house_members_by_district
 
+from . import services as whip
 from .forms import (
     LocationForm,
+    ScoreboardFilterForm,
     ZipForm,
     district_not_in_zip_message,
     outside_districts_message,
 )
-from .models import Campaign
+from .models import Campaign, Stance, StanceEvidence
 
 
 def page_cache_key(slug: str, language: str) -> str:
@@ -68,6 +70,30 @@ def campaign_context(campaign: Campaign) -> dict:
         "targets": targets,
         "asking_organizations": [campaign.organization, *campaign.partners.all()],
         "events": upcoming_events(campaign),
+        "whip": whip_context(campaign),
+    }
+
+
+def whip_context(campaign: Campaign, query=None) -> dict | None:
+    """The scoreboard: targets grouped by stance, filtered by the GET form when one is given."""
+    rows = whip.scoreboard_rows(campaign)
+    if not rows:
+        return None
+    form = ScoreboardFilterForm(
+        query or None,
+        states={r.state for r in rows if r.state},
+        parties={r.party for r in rows if r.party},
+    )
+    shown = rows
+    if form.is_bound and form.is_valid():
+        shown = whip.filter_rows(rows, **form.cleaned_data)
+    return {
+        "form": form,
+        "filtered": shown is not rows,
+        "groups": whip.group_by_stance(shown),
+        "totals": [t for t in whip.stance_totals(shown) if t[2]],
+        "shown": len(shown),
+        "total": len(rows),
     }
 
 
@@ -168,3 +194,33 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 def joined(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for(request, slug)
     return render(request, "campaigns/joined.html", {"campaign": campaign})
+
+
+@require_http_methods(["GET"])
+def scoreboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """The whip count on its own page, with the state and party filters applied."""
+    campaign = campaign_for(request, slug)
+    context = whip_context(campaign, request.GET)
+    if context is None:
+        raise Http404
+    status = 400 if not context["form"].is_valid() and context["form"].is_bound else 200
+    return render(
+        request, "campaigns/scoreboard.html", {"campaign": campaign, "whip": context}, status=status
+    )
+
+
+@require_http_methods(["GET"])
+def target_stance(request: HttpRequest, slug: str, target_id: int) -> HttpResponse:
+    """One target's stance with its dated history of evidence."""
+    campaign = campaign_for(request, slug)
+    row = next((r for r in whip.scoreboard_rows(campaign) if r.target_id == target_id), None)
+    if row is None:
+        raise Http404
+    evidence = StanceEvidence.objects.filter(campaign=campaign, target_id=target_id).newest_first()
+    context = {
+        "campaign": campaign,
+        "row": row,
+        "stance_label": Stance(row.stance).label,
+        "evidence": evidence,
+    }
+    return render(request, "campaigns/target_stance.html", context)

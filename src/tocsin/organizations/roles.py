@@ -15,12 +15,14 @@ ORGANIZER_PERMISSIONS = {
         "source": ["add", "change", "delete", "view"],
         "campaigntarget": ["add", "change", "delete", "view"],
         "targetstance": ["add", "change", "delete", "view"],
+        "stanceevidence": ["add", "change", "delete", "view"],
     },
     "calls": {
         "callaction": ["add", "change", "delete", "view"],
         "scriptvariant": ["add", "change", "delete", "view"],
         "callreport": ["view"],
         "calltally": ["view"],
+        "answertally": ["view"],
         "blockednumber": ["add", "change", "delete", "view"],
     },
     "targets": {

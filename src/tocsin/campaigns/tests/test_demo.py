@@ -40,3 +40,25 @@ def test_the_demo_uses_the_synced_record_when_there_is_one(shared_data_dir):
     baldwin = Target.objects.get(bioguide_id="B001230")
     assert baldwin.offices.filter(kind="district", is_active=True).count() >= 5
     assert baldwin.offices.filter(kind="washington").count() == 1
+
+
+def test_the_demo_records_where_wisconsin_and_the_state_department_stand(shared_data_dir):
+    from tocsin.campaigns.models import Stance, StanceEvidence, TargetStance
+    from tocsin.targets.models import Chamber
+
+    call_command("sync_legislators", source=str(shared_data_dir / "congress"), verbosity=0)
+    for _ in range(2):
+        call_command("load_demo", organizer_password="demo-password-1", verbosity=0)
+    hr1299 = TargetStance.objects.filter(campaign__slug="hr-1299-berta-caceres-act")
+    wisconsin = Target.objects.active().legislators().filter(state="WI", chamber=Chamber.HOUSE)
+    assert wisconsin.count() >= 8
+    assert set(hr1299.values_list("target_id", flat=True)) == set(
+        wisconsin.values_list("pk", flat=True)
+    )
+    assert set(hr1299.values_list("stance", flat=True)) == {Stance.UNKNOWN}  # seeds say nothing
+    desk = StanceEvidence.objects.get(
+        campaign__slug="baldwin-honduras-election", target__name="Honduras Desk"
+    )
+    assert desk.stance == Stance.OPPOSES
+    assert desk.source_title == "U.S. Committed To Honduras Security"
+    assert StanceEvidence.objects.filter(target__name="Honduras Desk").count() == 1

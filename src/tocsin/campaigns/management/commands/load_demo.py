@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tocsin.calls.models import CallAction
+from tocsin.campaigns.demo import load_demo_stances
 from tocsin.campaigns.models import Campaign, CampaignTarget, Demand, Source
 from tocsin.events.demo import load_demo_events
 from tocsin.fundraising.demo import load_fighting_fund
@@ -146,7 +147,9 @@ class Command(BaseCommand):
         state_desk = self.state_department_desk(organizations["soa-watch"])
         baldwin_campaign = self.baldwin_campaign(organizations, [baldwin, state_desk])
         self.baldwin_call(baldwin_campaign)
-        self.hr1299_call(self.hr1299_campaign(organizations))
+        hr1299_campaign = self.hr1299_campaign(organizations)
+        self.hr1299_call(hr1299_campaign)
+        load_demo_stances(hr1299_campaign, baldwin_campaign, state_desk)
         self.spyware_petition(organizations["lfpla"])
         load_demo_events(organizations["lfpla"])
         load_fighting_fund()
