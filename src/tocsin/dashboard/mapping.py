@@ -114,11 +114,14 @@ def _build() -> Shapes:
 
         per_state: dict[str, list] = {}
         for state, label, geometry in items:
-            fitted = shapely.transform(geometry, fit)
-            per_state.setdefault(state, []).append(fitted)
-            districts[label] = _path(shapely.simplify(fitted, TOLERANCE, preserve_topology=True))
+            simple = shapely.simplify(
+                shapely.transform(geometry, fit), TOLERANCE, preserve_topology=True
+            )
+            per_state.setdefault(state, []).append(simple)
+            districts[label] = _path(simple)
         for state, geometries in per_state.items():
-            merged = shapely.union_all([g.buffer(0.3) for g in geometries]).buffer(-0.3)
+            # A hair of buffer closes the slivers simplification leaves between neighbours.
+            merged = shapely.union_all([g.buffer(0.4, 2) for g in geometries]).buffer(-0.4, 2)
             states[state] = _path(shapely.simplify(merged, TOLERANCE, preserve_topology=True))
     return Shapes(districts, states, "")
 
