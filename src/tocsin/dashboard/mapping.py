@@ -51,7 +51,7 @@ def _albers(lon0, lat0, p1, p2):
         lam, phi = np.radians(lon - lon0), np.radians(coords[:, 1])
         rho = np.sqrt(c - 2 * n * np.sin(phi)) / n
         theta = n * lam
-        return np.column_stack([rho * np.sin(theta), -(rho0 - rho * np.cos(theta))])
+        return np.column_stack([rho * np.sin(theta), rho0 - rho * np.cos(theta)])
 
     return project
 
@@ -175,6 +175,6 @@ def shade(count: int, bounds: list[int]) -> int:
         return -1
     for index, bound in enumerate(bounds):
         if count <= bound:
-            # Spread fewer classes across the palette so the darkest always means the most.
-            return round(index * (len(PALETTE) - 1) / max(1, len(bounds) - 1))
+            # With fewer classes than colours, use the darkest: the darkest is always the most.
+            return len(PALETTE) - len(bounds) + index
     return len(PALETTE) - 1

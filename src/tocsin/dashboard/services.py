@@ -93,6 +93,12 @@ class Dashboard:
     outcome_totals: dict[str, int]
 
     @property
+    def raised_text(self) -> list[str]:
+        from tocsin.fundraising.money import format_money
+
+        return [format_money(amount, currency) for currency, amount in self.raised.items()]
+
+    @property
     def actions(self) -> int:
         return sum(self.totals.values())
 
