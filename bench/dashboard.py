@@ -71,9 +71,10 @@ def timed(function, times: int) -> list[float]:
 
 
 def copy(table: str, columns: list[str], rows) -> None:
-    with connection.cursor() as cursor, cursor.copy(
-        f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    ) as pipe:
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as pipe,
+    ):
         for row in rows:
             pipe.write_row(row)
 
@@ -87,24 +88,40 @@ def build() -> tuple[Campaign, object]:
     )
     Membership.objects.get_or_create(organization=organization, user=user)
     campaign = Campaign.objects.create(
-        organization=organization, title="A million actions", slug=SLUG, summary="Bench",
+        organization=organization,
+        title="A million actions",
+        slug=SLUG,
+        summary="Bench",
         status=Campaign.Status.LIVE,
-    )  # fmt: skip
+    )
     action = CallAction.objects.create(campaign=campaign, title="Call", script="Hello")
     petition = PetitionAction.objects.create(campaign=campaign, title="Sign", text="We ask")
     event = Event.objects.create(
-        organization=organization, campaign=campaign, title="Rally", slug=f"{SLUG}-rally",
-        time_zone="America/New_York", organizer_name="x", organizer_email="x@example.org",
-    )  # fmt: skip
+        organization=organization,
+        campaign=campaign,
+        title="Rally",
+        slug=f"{SLUG}-rally",
+        time_zone="America/New_York",
+        organizer_name="x",
+        organizer_email="x@example.org",
+    )
     start = timezone.now() - datetime.timedelta(days=DAYS)
     session = Session.objects.create(
-        event=event, title="Rally", starts_at=start + datetime.timedelta(days=40),
-        ends_at=start + datetime.timedelta(days=40, hours=2), capacity=RSVPS * 3,
-    )  # fmt: skip
+        event=event,
+        title="Rally",
+        starts_at=start + datetime.timedelta(days=40),
+        ends_at=start + datetime.timedelta(days=40, hours=2),
+        capacity=RSVPS * 3,
+    )
     fundraiser = Fundraiser.objects.create(
-        organization=organization, campaign=campaign, title="Fund", slug=f"{SLUG}-fund",
-        currency="USD", goal=10**8, deadline=start.date() + datetime.timedelta(days=60),
-    )  # fmt: skip
+        organization=organization,
+        campaign=campaign,
+        title="Fund",
+        slug=f"{SLUG}-fund",
+        currency="USD",
+        goal=10**8,
+        deadline=start.date() + datetime.timedelta(days=60),
+    )
     places = [
         f"{s}-{d}" if d else s
         for s, d in DistrictBoundary.objects.values_list("state", "district").order_by("pk")
@@ -114,9 +131,14 @@ def build() -> tuple[Campaign, object]:
     for index, place in enumerate(places):
         state, _sep, number = place.partition("-")
         target = Target.objects.create(
-            kind=Target.Kind.LEGISLATOR, bioguide_id=f"B9{index:05d}", name=f"Member {place}",
-            title="Representative", chamber="house", state=state, district=int(number or 0),
-        )  # fmt: skip
+            kind=Target.Kind.LEGISLATOR,
+            bioguide_id=f"B9{index:05d}",
+            name=f"Member {place}",
+            title="Representative",
+            chamber="house",
+            state=state,
+            district=int(number or 0),
+        )
         offices.append((place, target.pk, Office.objects.create(target=target).pk))
 
     def moment() -> datetime.datetime:
@@ -126,49 +148,142 @@ def build() -> tuple[Campaign, object]:
     consent = json.dumps([{"organization": organization.pk, "wording": "yes"}])
     copy(
         "petitions_signature",
-        ["petition_id", "email", "name", "postcode", "country", "district", "comment",
-         "language", "consents", "created_at", "confirmed_at", "ip_hash", "ip_network_hash",
-         "ip_block_hash", "email_domain"],
+        [
+            "petition_id",
+            "email",
+            "name",
+            "postcode",
+            "country",
+            "district",
+            "comment",
+            "language",
+            "consents",
+            "created_at",
+            "confirmed_at",
+            "ip_hash",
+            "ip_network_hash",
+            "ip_block_hash",
+            "email_domain",
+        ],
         (
-            (petition.pk, f"s{i}@example.org", f"Signer {i}", "", "US",
-             rng.choice(places) if i % 10 else "", "", "en", consent if i % 3 else "[]",
-             (m := moment()), m, "", "", "", "example.org")
+            (
+                petition.pk,
+                f"s{i}@example.org",
+                f"Signer {i}",
+                "",
+                "US",
+                rng.choice(places) if i % 10 else "",
+                "",
+                "en",
+                consent if i % 3 else "[]",
+                (m := moment()),
+                m,
+                "",
+                "",
+                "",
+                "example.org",
+            )
             for i in range(SIGNATURES)
         ),
-    )  # fmt: skip
+    )
     outcomes = Outcome.values
     weights = [40, 30, 20, 7, 3]
     copy(
         "calls_callreport",
-        ["key", "action_id", "target_id", "office_id", "outcome", "demands_raised", "place",
-         "created_at", "folded"],
+        [
+            "key",
+            "action_id",
+            "target_id",
+            "office_id",
+            "outcome",
+            "demands_raised",
+            "place",
+            "created_at",
+            "folded",
+        ],
         (
-            (f"{rng.getrandbits(128):032x}", action.pk, target_id, office_id,
-             rng.choices(outcomes, weights)[0], "", place, moment(), True)
+            (
+                f"{rng.getrandbits(128):032x}",
+                action.pk,
+                target_id,
+                office_id,
+                rng.choices(outcomes, weights)[0],
+                "",
+                place,
+                moment(),
+                True,
+            )
             for place, target_id, office_id in (rng.choice(offices) for _ in range(CALLS))
         ),
-    )  # fmt: skip
+    )
     copy(
         "events_rsvp",
-        ["session_id", "email", "name", "postcode", "guests", "status", "language",
-         "time_zone", "consents", "created_at"],
+        [
+            "session_id",
+            "email",
+            "name",
+            "postcode",
+            "guests",
+            "status",
+            "language",
+            "time_zone",
+            "consents",
+            "created_at",
+        ],
         (
-            (session.pk, f"r{i}@example.org", f"Guest {i}", "", i % 3, "confirmed", "en", "",
-             consent, moment())
+            (
+                session.pk,
+                f"r{i}@example.org",
+                f"Guest {i}",
+                "",
+                i % 3,
+                "confirmed",
+                "en",
+                "",
+                consent,
+                moment(),
+            )
             for i in range(RSVPS)
         ),
-    )  # fmt: skip
+    )
     copy(
         "fundraising_gift",
-        ["fundraiser_id", "source", "amount", "currency", "refunded_amount", "monthly",
-         "renewal", "donor_name", "donor_email", "reference", "note", "received_on",
-         "stripe_subscription_id", "created_at"],
+        [
+            "fundraiser_id",
+            "source",
+            "amount",
+            "currency",
+            "refunded_amount",
+            "monthly",
+            "renewal",
+            "donor_name",
+            "donor_email",
+            "reference",
+            "note",
+            "received_on",
+            "stripe_subscription_id",
+            "created_at",
+        ],
         (
-            (fundraiser.pk, "cash", rng.choice([500, 1000, 2500, 5000]), "USD", 0, False,
-             False, f"Donor {i}", f"d{i}@example.org", "", "", (m := moment()).date(), "", m)
+            (
+                fundraiser.pk,
+                "cash",
+                rng.choice([500, 1000, 2500, 5000]),
+                "USD",
+                0,
+                False,
+                False,
+                f"Donor {i}",
+                f"d{i}@example.org",
+                "",
+                "",
+                (m := moment()).date(),
+                "",
+                m,
+            )
             for i in range(GIFTS)
         ),
-    )  # fmt: skip
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"raw rows inserted (COPY) in {time.perf_counter() - began:.1f} s")
@@ -198,7 +313,8 @@ def export_memory(client: Client, url: str) -> tuple[float, float, int, float]:
     began = time.perf_counter()
     response = client.get(url)
     lines = 0
-    for chunk in response.streaming_content:
+    chunks = response.streaming_content if response.streaming else [response.content]
+    for chunk in chunks:
         lines += chunk.count(b"\n")
     seconds = time.perf_counter() - began
     _current, peak = tracemalloc.get_traced_memory()
@@ -238,23 +354,31 @@ def main() -> None:
     }
     bare_p50 = statistics.median(bare)
     print(f"\n{'what':34} {'n':>5} {'p50 ms':>9} {'max ms':>9} {'p50 / bare p50':>15}")
-    print(f"{'bare Django view (/healthz)':34} {len(bare):5} {bare_p50:9.2f} {max(bare):9.2f} "
-          f"{1:15.1f}")  # fmt: skip
+    print(
+        f"{'bare Django view (/healthz)':34} {len(bare):5} {bare_p50:9.2f} {max(bare):9.2f} "
+        f"{1:15.1f}"
+    )
     for name, samples in results.items():
         p50 = statistics.median(samples)
         print(f"{name:34} {len(samples):5} {p50:9.2f} {max(samples):9.2f} {p50 / bare_p50:15.1f}")
     print(f"first map drawing (projecting and simplifying 441 boundaries): {first_map:.0f} ms")
 
     bare_peak, bare_rss, _lines, _seconds = export_memory(client, "/healthz")
-    print(f"\n{'export':34} {'lines':>8} {'seconds':>8} {'peak MiB':>9} {'RSS +MiB':>9} "
-          f"{'peak / bare':>12}")  # fmt: skip
-    print(f"{'bare Django view (/healthz)':34} {'':>8} {'':>8} {bare_peak:9.2f} {bare_rss:9.1f} "
-          f"{1:12.1f}")  # fmt: skip
+    print(
+        f"\n{'export':34} {'lines':>8} {'seconds':>8} {'peak MiB':>9} {'RSS +MiB':>9} "
+        f"{'peak / bare':>12}"
+    )
+    print(
+        f"{'bare Django view (/healthz)':34} {'':>8} {'':>8} {bare_peak:9.2f} {bare_rss:9.1f} "
+        f"{1:12.1f}"
+    )
     for what in ("signatures", "calls"):
         url = reverse("dashboard:export", args=[campaign.pk, what])
         peak, rss, lines, seconds = export_memory(client, url)
-        print(f"{what + ' CSV':34} {lines:8} {seconds:8.1f} {peak:9.2f} {rss:9.1f} "
-              f"{peak / bare_peak:12.1f}")  # fmt: skip
+        print(
+            f"{what + ' CSV':34} {lines:8} {seconds:8.1f} {peak:9.2f} {rss:9.1f} "
+            f"{peak / bare_peak:12.1f}"
+        )
 
     from tocsin.dashboard import services
     from tocsin.dashboard.models import CallTargetRollup, HourlyRollup, PlaceRollup

@@ -11,8 +11,15 @@ W, H = 640, 180
 LEFT, RIGHT, TOP, BOTTOM = 48, 8, 10, 26
 
 
-def bar_chart(chart_id: str, title: str, description: str, values: list[int], labels: list[str],
-              tick_every: int, bar_titles: list[str]) -> str:  # fmt: skip
+def bar_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    values: list[int],
+    labels: list[str],
+    tick_every: int,
+    bar_titles: list[str],
+) -> str:
     """Bars for `values`; every `tick_every`-th label printed under the axis."""
     top = max(values) if values else 0
     inner_w, inner_h = W - LEFT - RIGHT, H - TOP - BOTTOM
@@ -44,11 +51,18 @@ def bar_chart(chart_id: str, title: str, description: str, values: list[int], la
                 f"{escape(labels[index])}</text>"
             )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
+    return mark_safe("".join(parts))  # every text above is escaped
 
 
-def choropleth(map_id: str, title: str, description: str, counts: dict[str, int],
-               names: dict[str, str], by_state: bool, noun) -> tuple[str, list]:  # fmt: skip
+def choropleth(
+    map_id: str,
+    title: str,
+    description: str,
+    counts: dict[str, int],
+    names: dict[str, str],
+    by_state: bool,
+    noun,
+) -> tuple[str, list]:
     """The map and its legend [(colour, low, high)]; `noun(n)` words a count."""
     shapes = mapping.shapes()
     paths = shapes.states if by_state else shapes.districts
@@ -76,7 +90,7 @@ def choropleth(map_id: str, title: str, description: str, counts: dict[str, int]
         legend.append((colour, low, high))
         low = high + 1
         del index
-    return mark_safe("".join(parts)), legend  # noqa: S308 (every text above is escaped)
+    return mark_safe("".join(parts)), legend  # every text above is escaped
 
 
 def swatch(colour: str) -> str:

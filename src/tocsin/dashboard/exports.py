@@ -100,17 +100,22 @@ def targets(campaign: Campaign):
     from tocsin.calls.models import Outcome
 
     board = services.dashboard(campaign)
-    header = [_("target"), _("office"), *[str(label) for label in Outcome.labels],
-              _("busy or full (%)")]  # fmt: skip
+    header = [
+        _("target"),
+        _("office"),
+        *[str(label) for label in Outcome.labels],
+        _("busy or full (%)"),
+    ]
 
     def rows():
         for line in board.targets:
             for office in line.offices:
                 yield [
-                    str(line.target), str(office.office),
+                    str(line.target),
+                    str(office.office),
                     *[office.outcomes.get(value, 0) for value in Outcome.values],
                     "" if office.dead_percent is None else office.dead_percent,
-                ]  # fmt: skip
+                ]
 
     return header, rows()
 
@@ -133,15 +138,32 @@ def places(campaign: Campaign):
 
 def signatures(campaign: Campaign):
     tz, org = services.zone(), campaign.organization_id
-    header = [_("confirmed"), _("district"), _("country"), _("consented"), _("name"),
-              _("email"), _("ZIP or postcode"), _("comment")]  # fmt: skip
+    header = [
+        _("confirmed"),
+        _("district"),
+        _("country"),
+        _("consented"),
+        _("name"),
+        _("email"),
+        _("ZIP or postcode"),
+        _("comment"),
+    ]
     rows = (
         Signature.objects.counted()
         .filter(petition__campaign=campaign)
         .annotate(withdrawn=_withdrawn(org, "email"))
         .order_by("pk")
-        .values_list("confirmed_at", "district", "country", "consents", "withdrawn", "name",
-                     "email", "postcode", "comment")  # fmt: skip
+        .values_list(
+            "confirmed_at",
+            "district",
+            "country",
+            "consents",
+            "withdrawn",
+            "name",
+            "email",
+            "postcode",
+            "comment",
+        )
     )
 
     def lines():
@@ -149,41 +171,88 @@ def signatures(campaign: Campaign):
             chunk_size=CHUNK
         ):
             ok = _consented(consents, org) and not withdrawn
-            yield [_local(confirmed, tz), district, country, _("yes") if ok else _("no"),
-                   *(personal if ok else [""] * len(personal))]  # fmt: skip
+            yield [
+                _local(confirmed, tz),
+                district,
+                country,
+                _("yes") if ok else _("no"),
+                *(personal if ok else [""] * len(personal)),
+            ]
 
     return header, lines()
 
 
 def rsvps(campaign: Campaign):
     tz, org = services.zone(), campaign.organization_id
-    header = [_("answered"), _("event"), _("session"), _("status"), _("people"), _("consented"),
-              _("name"), _("email"), _("ZIP or postcode")]  # fmt: skip
+    header = [
+        _("answered"),
+        _("event"),
+        _("session"),
+        _("status"),
+        _("people"),
+        _("consented"),
+        _("name"),
+        _("email"),
+        _("ZIP or postcode"),
+    ]
     rows = (
         Rsvp.objects.filter(session__event__campaign=campaign)
         .annotate(withdrawn=_withdrawn(org, "email"))
         .order_by("pk")
-        .values_list("created_at", "session__event__title", "session__title", "status",
-                     "guests", "consents", "withdrawn", "name", "email", "postcode")  # fmt: skip
+        .values_list(
+            "created_at",
+            "session__event__title",
+            "session__title",
+            "status",
+            "guests",
+            "consents",
+            "withdrawn",
+            "name",
+            "email",
+            "postcode",
+        )
     )
     statuses = dict(Rsvp.Status.choices)
 
     def lines():
-        for answered, event, session, status, guests, consents, withdrawn, *personal in (
-            rows.iterator(chunk_size=CHUNK)
-        ):
+        for (
+            answered,
+            event,
+            session,
+            status,
+            guests,
+            consents,
+            withdrawn,
+            *personal,
+        ) in rows.iterator(chunk_size=CHUNK):
             ok = _consented(consents, org) and not withdrawn
-            yield [_local(answered, tz), event, session, statuses.get(status, status), guests + 1,
-                   _("yes") if ok else _("no"), *(personal if ok else [""] * len(personal))]  # fmt: skip
+            yield [
+                _local(answered, tz),
+                event,
+                session,
+                statuses.get(status, status),
+                guests + 1,
+                _("yes") if ok else _("no"),
+                *(personal if ok else [""] * len(personal)),
+            ]
 
     return header, lines()
 
 
 def gifts(campaign: Campaign):
     tz, org = services.zone(), campaign.organization_id
-    header = [_("recorded"), _("fundraiser"), _("how it was given"), _("currency"),
-              _("amount (minor units)"), _("refunded (minor units)"), _("monthly"),
-              _("consented"), _("donor's name"), _("donor's email")]  # fmt: skip
+    header = [
+        _("recorded"),
+        _("fundraiser"),
+        _("how it was given"),
+        _("currency"),
+        _("amount (minor units)"),
+        _("refunded (minor units)"),
+        _("monthly"),
+        _("consented"),
+        _("donor's name"),
+        _("donor's email"),
+    ]
     current = Consent.objects.current().filter(
         organization_id=org, supporter__email=models.OuterRef("donor_email")
     )
@@ -191,18 +260,44 @@ def gifts(campaign: Campaign):
         Gift.objects.filter(fundraiser__campaign=campaign)
         .annotate(ok=models.Exists(current))
         .order_by("pk")
-        .values_list("created_at", "fundraiser__title", "source", "currency", "amount",
-                     "refunded_amount", "monthly", "ok", "donor_name", "donor_email")  # fmt: skip
+        .values_list(
+            "created_at",
+            "fundraiser__title",
+            "source",
+            "currency",
+            "amount",
+            "refunded_amount",
+            "monthly",
+            "ok",
+            "donor_name",
+            "donor_email",
+        )
     )
     sources = dict(Gift.Source.choices)
 
     def lines():
-        for recorded, fundraiser, source, cur, amount, refunded, monthly, ok, *personal in (
-            rows.iterator(chunk_size=CHUNK)
-        ):
-            yield [_local(recorded, tz), fundraiser, sources.get(source, source), cur, amount,
-                   refunded, _("yes") if monthly else "", _("yes") if ok else _("no"),
-                   *(personal if ok else ["", ""])]  # fmt: skip
+        for (
+            recorded,
+            fundraiser,
+            source,
+            cur,
+            amount,
+            refunded,
+            monthly,
+            ok,
+            *personal,
+        ) in rows.iterator(chunk_size=CHUNK):
+            yield [
+                _local(recorded, tz),
+                fundraiser,
+                sources.get(source, source),
+                cur,
+                amount,
+                refunded,
+                _("yes") if monthly else "",
+                _("yes") if ok else _("no"),
+                *(personal if ok else ["", ""]),
+            ]
 
     return header, lines()
 
@@ -213,8 +308,9 @@ def calls(campaign: Campaign):
     rows = (
         CallReport.objects.filter(action__campaign=campaign)
         .order_by("pk")
-        .values_list("created_at", "target__name", "office__kind", "office__city", "outcome",
-                     "place")  # fmt: skip
+        .values_list(
+            "created_at", "target__name", "office__kind", "office__city", "outcome", "place"
+        )
     )
     from tocsin.calls.models import Outcome
     from tocsin.targets.models import Office
@@ -222,9 +318,7 @@ def calls(campaign: Campaign):
     outcomes, kinds = dict(Outcome.choices), dict(Office.Kind.choices)
 
     def lines():
-        for reported, target, office_kind, city, outcome, place in rows.iterator(
-            chunk_size=CHUNK
-        ):
+        for reported, target, office_kind, city, outcome, place in rows.iterator(chunk_size=CHUNK):
             office = f"{kinds.get(office_kind, office_kind)} {city}".strip()
             yield [_local(reported, tz), target, office, outcomes.get(outcome, outcome), place]
 

@@ -78,8 +78,10 @@ def _campaign_id(slug: str) -> int | None:
     return (
         remembered(
             f"dashboard:campaign-id:{slug}",
-            lambda: Campaign.objects.public().filter(slug=slug).values_list("pk", flat=True).first()
-            or False,
+            lambda: (
+                Campaign.objects.public().filter(slug=slug).values_list("pk", flat=True).first()
+                or False
+            ),
             CAMPAIGN_ID_SECONDS,
         )
         or None

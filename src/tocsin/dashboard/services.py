@@ -16,6 +16,7 @@ from tocsin.targets.models import Office, Target
 from .models import ACTION_KINDS, CallTargetRollup, HourlyRollup, Kind, PlaceRollup
 
 RECENT_HOURS = 7 * 24
+TOP_TARGETS = 20  # on the page; the CSV has them all
 
 
 def zone() -> zoneinfo.ZoneInfo:
@@ -93,6 +94,14 @@ class Dashboard:
     outcome_totals: dict[str, int]
 
     @property
+    def top_targets(self) -> list[TargetLine]:
+        return self.targets[:TOP_TARGETS]
+
+    @property
+    def more_targets(self) -> int:
+        return max(0, len(self.targets) - TOP_TARGETS)
+
+    @property
     def raised_text(self) -> list[str]:
         from tocsin.fundraising.money import format_money
 
@@ -142,8 +151,11 @@ def dashboard(campaign: Campaign, now: datetime.datetime | None = None) -> Dashb
     per_day: dict = defaultdict(int)
     first_day = last_day = None
     kept = []
+    locals_: dict = {}
     for kind, hour, currency, count, amount in rows:
-        local = hour.astimezone(tz)
+        local = locals_.get(hour)
+        if local is None:
+            local = locals_[hour] = hour.astimezone(tz)
         if kind == Kind.VIEW:
             views += count
             views_since = min(views_since or local, local)
@@ -238,9 +250,8 @@ def places(campaign: Campaign) -> tuple[list[PlaceRow], list[PlaceRow], dict[str
         state = place.split("-", 1)[0]
         for kind, n in kinds.items():
             by_state[state][kind] += n
-        if "-" in place or (state in STATES and not STATES[state].has_senators):
-            districts.append(place)
-        elif place in STATES and _at_large(place):
+        no_senators = state in STATES and not STATES[state].has_senators
+        if "-" in place or no_senators or _at_large(place):
             districts.append(place)
 
     def row(place: str, source) -> PlaceRow:

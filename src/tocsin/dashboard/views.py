@@ -31,8 +31,9 @@ def _number(n: int) -> str:
 
 NOUNS = {
     Kind.CALL: lambda n: ngettext("%(n)s call", "%(n)s calls", n) % {"n": _number(n)},
-    Kind.SIGNATURE: lambda n: ngettext("%(n)s signature", "%(n)s signatures", n)
-    % {"n": _number(n)},
+    Kind.SIGNATURE: lambda n: (
+        ngettext("%(n)s signature", "%(n)s signatures", n) % {"n": _number(n)}
+    ),
     Kind.RSVP: lambda n: ngettext("%(n)s RSVP", "%(n)s RSVPs", n) % {"n": _number(n)},
     Kind.GIFT: lambda n: ngettext("%(n)s gift", "%(n)s gifts", n) % {"n": _number(n)},
 }
@@ -41,13 +42,15 @@ NOUNS = {
 def _charts(board: services.Dashboard) -> list[dict]:
     """For each kind with anything to show: its daily and hourly chart and a summary."""
     made = []
+    day_labels = [date_format(d, "M j") for d in board.daily.labels]
+    hour_labels = [date_format(h, "D H:i") for h in board.hourly.labels]
+    hour_ticks = [label.split(" ")[0] for label in hour_labels]
     for kind in NOUNS:
         daily, hourly = board.daily.counts[kind], board.hourly.counts[kind]
         if not board.totals[kind]:
             continue
         name = str(Kind(kind).label)
         noun = NOUNS[kind]
-        day_labels = [date_format(d, "M j") for d in board.daily.labels]
         peak = max(range(len(daily)), key=daily.__getitem__)
         day_summary = _(
             "%(total)s in all over %(days)s days; the busiest day was %(day)s with %(peak)s."
@@ -57,7 +60,6 @@ def _charts(board: services.Dashboard) -> list[dict]:
             "day": date_format(board.daily.labels[peak], "DATE_FORMAT"),
             "peak": _number(daily[peak]),
         }
-        hour_labels = [date_format(h, "D H:i") for h in board.hourly.labels]
         hour_summary = _("%(total)s in the last seven days; the busiest hour had %(peak)s.") % {
             "total": noun(sum(hourly)),
             "peak": _number(max(hourly) if hourly else 0),
@@ -70,15 +72,23 @@ def _charts(board: services.Dashboard) -> list[dict]:
                 "day_summary": day_summary,
                 "hour_summary": hour_summary,
                 "daily": charts.bar_chart(
-                    f"{kind}-days", _("%(name)s by day") % {"name": name}, day_summary, daily,
-                    day_labels, max(1, len(daily) // 6),
+                    f"{kind}-days",
+                    _("%(name)s by day") % {"name": name},
+                    day_summary,
+                    daily,
+                    day_labels,
+                    max(1, len(daily) // 6),
                     [f"{label}: {noun(n)}" for label, n in zip(day_labels, daily, strict=True)],
-                ),  # fmt: skip
+                ),
                 "hourly": charts.bar_chart(
-                    f"{kind}-hours", _("%(name)s by hour, last seven days") % {"name": name},
-                    hour_summary, hourly, [date_format(h, "D") for h in board.hourly.labels],
-                    24, [f"{label}: {noun(n)}" for label, n in zip(hour_labels, hourly, strict=True)],
-                ),  # fmt: skip
+                    f"{kind}-hours",
+                    _("%(name)s by hour, last seven days") % {"name": name},
+                    hour_summary,
+                    hourly,
+                    hour_ticks,
+                    24,
+                    [f"{label}: {noun(n)}" for label, n in zip(hour_labels, hourly, strict=True)],
+                ),
             }
         )
     return made
@@ -94,7 +104,7 @@ def index(request) -> HttpResponse:
 def dashboard(request, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
     board = services.dashboard(campaign)
-    districts, states, unknown = services.places(campaign)
+    districts, _states, unknown = services.places(campaign)
     context = {
         "campaign": campaign,
         "board": board,
@@ -127,9 +137,14 @@ def place_map(request, campaign_id: int) -> HttpResponse:
         "The table below lists every figure."
     ) % {"total": noun(total), "level": level}
     svg, legend = charts.choropleth(
-        "map", _("%(name)s by %(level)s") % {"name": Kind(kind).label, "level": level},
-        description, counts, names, by_state, noun,
-    )  # fmt: skip
+        "map",
+        _("%(name)s by %(level)s") % {"name": Kind(kind).label, "level": level},
+        description,
+        counts,
+        names,
+        by_state,
+        noun,
+    )
     context = {
         "campaign": campaign,
         "kind": kind,

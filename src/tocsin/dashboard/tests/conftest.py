@@ -30,8 +30,9 @@ class Scenario:
         self.campaign = CampaignFactory(organization=self.organization, title="Save the river")
         self.now = timezone.now()
         base = rollups.floor_hour(self.now) - datetime.timedelta(hours=40)
-        self.hours = [base + datetime.timedelta(hours=h, minutes=rng.randrange(60)) for h in
-                      (0, 1, 5, 20, 39)]  # fmt: skip
+        self.hours = [
+            base + datetime.timedelta(hours=h, minutes=rng.randrange(60)) for h in (0, 1, 5, 20, 39)
+        ]
         action = CallActionFactory(campaign=self.campaign)
         rep = LegislatorFactory(name="Ada Rivers", state="WI", district=2)
         senator = SenatorFactory(name="Ben Banks", state="WI")
@@ -47,9 +48,12 @@ class Scenario:
             office = list(self.offices.values())[i % 3]
             self.calls.append(
                 CallReport.objects.create(
-                    action=action, target=office.target, office=office,
-                    outcome=outcomes[i % len(outcomes)], place=places[i % len(places)],
-                )  # fmt: skip
+                    action=action,
+                    target=office.target,
+                    office=office,
+                    outcome=outcomes[i % len(outcomes)],
+                    place=places[i % len(places)],
+                )
             )
             CallReport.objects.filter(pk=self.calls[-1].pk).update(created_at=self.hours[i % 5])
             self.calls[-1].refresh_from_db()
@@ -58,29 +62,42 @@ class Scenario:
         for i in range(45):
             self.signatures.append(
                 Signature.objects.create(
-                    petition=petition, email=f"signer{i}@example.org", name=f"Signer {i}",
-                    postcode="53703", district=["WI-2", "CA-12", "AK", ""][i % 4],
+                    petition=petition,
+                    email=f"signer{i}@example.org",
+                    name=f"Signer {i}",
+                    postcode="53703",
+                    district=["WI-2", "CA-12", "AK", ""][i % 4],
                     consents=[{"organization": self.organization.pk, "wording": "yes"}]
-                    if i % 2 == 0 else [],
+                    if i % 2 == 0
+                    else [],
                     confirmed_at=self.hours[i % 5] if i % 9 else None,
-                )  # fmt: skip
+                )
             )
         # Held for review: never counted.
-        Signature.objects.create(petition=petition, email="held@example.org", name="Held",
-                                 confirmed_at=self.hours[0], held_at=self.now)  # fmt: skip
+        Signature.objects.create(
+            petition=petition,
+            email="held@example.org",
+            name="Held",
+            confirmed_at=self.hours[0],
+            held_at=self.now,
+        )
         session = SessionFactory(event__campaign=self.campaign)
         self.rsvps = []
         for i in range(7):
-            rsvp = RsvpFactory(session=session, guests=i % 2,
-                               status=Rsvp.Status.CANCELLED if i == 6 else Rsvp.Status.CONFIRMED)  # fmt: skip
+            rsvp = RsvpFactory(
+                session=session,
+                guests=i % 2,
+                status=Rsvp.Status.CANCELLED if i == 6 else Rsvp.Status.CONFIRMED,
+            )
             Rsvp.objects.filter(pk=rsvp.pk).update(created_at=self.hours[i % 5])
             rsvp.refresh_from_db()
             self.rsvps.append(rsvp)
         fundraiser = FundraiserFactory(campaign=self.campaign, currency="USD")
         self.gifts = []
         for i in range(5):
-            gift = GiftFactory(fundraiser=fundraiser, amount=1000 * (i + 1),
-                               refunded_amount=500 if i == 0 else 0)  # fmt: skip
+            gift = GiftFactory(
+                fundraiser=fundraiser, amount=1000 * (i + 1), refunded_amount=500 if i == 0 else 0
+            )
             Gift.objects.filter(pk=gift.pk).update(created_at=self.hours[(i * 2) % 5])
             gift.refresh_from_db()
             self.gifts.append(gift)

@@ -18,7 +18,8 @@ def test_an_organizer_reads_the_dashboard_and_the_map(browser_page, live_server,
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/")
 
-    page.goto(live_server.url + reverse("admin:campaigns_campaign_change", args=[scenario.campaign.pk]))
+    change = reverse("admin:campaigns_campaign_change", args=[scenario.campaign.pk])
+    page.goto(live_server.url + change)
     page.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Save the river")
     expect(page.locator("[data-total=call]")).to_have_text(str(len(scenario.counted_calls())))

@@ -48,18 +48,20 @@ def test_the_owner_sees_every_url_and_anonymous_visitors_none(scenario, client):
     client.force_login(scenario.organizer)
     for url in _urls(scenario.campaign):
         assert client.get(url).status_code == 200, url
-    assert client.get(reverse("dashboard:export", args=[scenario.campaign.pk, "nope"])).status_code == 404
+    missing = reverse("dashboard:export", args=[scenario.campaign.pk, "nope"])
+    assert client.get(missing).status_code == 404
 
 
 def test_personal_data_only_for_those_who_consented_and_formulas_neutralised(scenario, client):
     from tocsin.petitions.models import Signature
 
     signature = next(s for s in scenario.counted_signatures() if s.consents)
-    Signature.objects.filter(pk=signature.pk).update(name="=HYPERLINK(\"http://x\")")
+    Signature.objects.filter(pk=signature.pk).update(name='=HYPERLINK("http://x")')
     withdrawn = next(s for s in scenario.counted_signatures() if s.consents and s != signature)
     supporter = SupporterFactory(email=withdrawn.email)
-    ConsentFactory(supporter=supporter, organization=scenario.organization,
-                   withdrawn_at=scenario.now)  # fmt: skip
+    ConsentFactory(
+        supporter=supporter, organization=scenario.organization, withdrawn_at=scenario.now
+    )
     scenario.fold()
     client.force_login(scenario.organizer)
     rows = _csv(client.get(reverse("dashboard:export", args=[scenario.campaign.pk, "signatures"])))
@@ -82,9 +84,12 @@ def test_the_map_shades_districts_and_has_a_table(scenario, client, congress_dat
     page = client.get(reverse("dashboard:map", args=[scenario.campaign.pk])).content.decode()
     assert page.count("<path ") > 430
     wi2 = sum(1 for s in scenario.counted_signatures() if s.district == "WI-2")
-    assert f'<tr data-place="WI-2"><th scope="row">WI-2 <span class="muted">Wisconsin 2</span></th><td>{wi2}</td>' in page
+    row = '<tr data-place="WI-2"><th scope="row">WI-2 <span class="muted">Wisconsin 2</span></th>'
+    assert f"{row}<td>{wi2}</td>" in page
     assert 'data-place="WI-2"><title>Wisconsin 2: ' in page
-    states = client.get(reverse("dashboard:map", args=[scenario.campaign.pk]) + "?by=state&kind=call")
+    states = client.get(
+        reverse("dashboard:map", args=[scenario.campaign.pk]) + "?by=state&kind=call"
+    )
     assert states.content.decode().count("<path ") > 50
 
 

@@ -46,8 +46,9 @@ def test_totals_hours_and_days_equal_the_raw_rows(scenario):
     for kind, moments in expected.items():
         assert board.totals[kind] == len(moments), kind
         assert _hourly(board, kind) == _per_hour(moments), kind
-        daily = {d: n for d, n in zip(board.daily.labels, board.daily.counts[kind],
-                                      strict=True) if n}  # fmt: skip
+        daily = {
+            d: n for d, n in zip(board.daily.labels, board.daily.counts[kind], strict=True) if n
+        }
         assert daily == _per_day(moments), kind
     assert board.totals[Kind.CALL] == 48  # 60 reports, 12 skipped
     assert board.people_coming == sum(1 + r.guests for r in scenario.counted_rsvps())
@@ -113,11 +114,21 @@ def test_later_changes_are_caught_and_folding_twice_changes_nothing(scenario):
 def test_the_recent_fold_sees_new_signatures_and_calls(scenario):
     scenario.fold()
     petition = scenario.signatures[0].petition
-    Signature.objects.create(petition=petition, email="new@example.org", name="New",
-                             district="WI-2", confirmed_at=timezone.now())  # fmt: skip
+    Signature.objects.create(
+        petition=petition,
+        email="new@example.org",
+        name="New",
+        district="WI-2",
+        confirmed_at=timezone.now(),
+    )
     call = scenario.calls[0]
-    type(call).objects.create(action=call.action, target=call.target, office=call.office,
-                              outcome=Outcome.TALKED, place="WI-2")  # fmt: skip
+    type(call).objects.create(
+        action=call.action,
+        target=call.target,
+        office=call.office,
+        outcome=Outcome.TALKED,
+        place="WI-2",
+    )
     call_command("fold_dashboard", verbosity=0)
     board = services.dashboard(scenario.campaign)
     assert board.totals[Kind.SIGNATURE] == len(scenario.counted_signatures()) + 1
@@ -128,7 +139,9 @@ def test_rebuilding_calls_gives_what_the_incremental_fold_gave(scenario):
     scenario.fold()
     fine = sorted(ActionRollup.objects.filter(kind=Kind.CALL).values_list("hour", "place", "count"))
     call_command("fold_dashboard", rebuild_calls=True, verbosity=0)
-    again = sorted(ActionRollup.objects.filter(kind=Kind.CALL).values_list("hour", "place", "count"))
+    again = sorted(
+        ActionRollup.objects.filter(kind=Kind.CALL).values_list("hour", "place", "count")
+    )
     assert again == fine
     assert sum(n for _h, _p, n in fine) == len(scenario.counted_calls())
 
@@ -154,7 +167,8 @@ def test_page_views_are_buffered_and_give_a_conversion(scenario, client, setting
     scenario.fold()
     buffer.flush()
     for _ in range(3):
-        assert client.get(reverse("campaigns:detail", args=[scenario.campaign.slug])).status_code == 200
+        response = client.get(reverse("campaigns:detail", args=[scenario.campaign.slug]))
+        assert response.status_code == 200
     assert buffer.pending() == 3
     assert not HourlyRollup.objects.filter(kind=Kind.VIEW).exists()  # nothing written yet
     assert buffer.flush() == 3

@@ -19,10 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--rebuild-calls", action="store_true")
 
     def handle(self, *args, all_hours=False, rebuild_calls=False, **options):
-        if rebuild_calls:
-            calls = rollups.rebuild_calls()
-        else:
-            calls = fold_reports()
+        calls = rollups.rebuild_calls() if rebuild_calls else fold_reports()
         changed = rollups.fold(None) if all_hours else rollups.fold()
         if options["verbosity"] >= 1:
             self.stdout.write(
