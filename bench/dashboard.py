@@ -11,7 +11,8 @@ it then times:
     growth of resident memory, next to the bare view's.
 Targets: dashboard and map p50 ≤ 300 ms each; exports in constant memory.
 
-Needs PostgreSQL (COPY):
+Needs PostgreSQL (COPY), a database of its own: each run empties the signature, call report
+and RSVP tables before building.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tocsin_dash_bench \
     TOCSIN_DATA_DIR=../shared/data .venv/bin/python bench/dashboard.py
