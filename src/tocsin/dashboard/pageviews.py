@@ -53,17 +53,25 @@ class Buffer:
             self.last_flush = time.monotonic()
         if not counts:
             return 0
-        deltas = {
-            (campaign_id, Kind.VIEW.value, hour, "", ""): [count, 0]
-            for (campaign_id, hour), count in counts.items()
-        }
         try:
             with transaction.atomic():
-                rollups.apply(deltas)
+                # A campaign deleted since its page was viewed has nowhere to go.
+                existing = set(
+                    Campaign.objects.filter(pk__in={c for c, _h in counts}).values_list(
+                        "pk", flat=True
+                    )
+                )
+                rollups.apply(
+                    {
+                        (campaign_id, Kind.VIEW.value, hour, "", ""): [count, 0]
+                        for (campaign_id, hour), count in counts.items()
+                        if campaign_id in existing
+                    }
+                )
         except DatabaseError:
             logger.exception("page views not recorded")
             return 0
-        return sum(counts.values())
+        return sum(n for (campaign_id, _h), n in counts.items() if campaign_id in existing)
 
     def pending(self) -> int:
         with self.lock:
@@ -96,7 +104,8 @@ class PageViewMiddleware:
         response = self.get_response(request)
         match = request.resolver_match
         if (
-            request.method == "GET"
+            settings.TOCSIN_COUNT_PAGE_VIEWS
+            and request.method == "GET"
             and response.status_code == 200
             and match is not None
             and (match.namespace, match.url_name) in COUNTED_PAGES

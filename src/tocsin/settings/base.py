@@ -212,6 +212,7 @@ TOCSIN_PAGE_CACHE_SECONDS = env.int("TOCSIN_PAGE_CACHE_SECONDS", default=5)
 
 # The organizers' dashboard shows hours and days in this zone (rollups are kept in UTC hours).
 TOCSIN_DASHBOARD_TIME_ZONE = env.str("TOCSIN_DASHBOARD_TIME_ZONE", default="America/New_York")
+TOCSIN_COUNT_PAGE_VIEWS = env.bool("TOCSIN_COUNT_PAGE_VIEWS", default=True)
 # Each process writes the page views it counted at most this often (see dashboard/pageviews.py).
 TOCSIN_PAGE_VIEW_FLUSH_SECONDS = env.int("TOCSIN_PAGE_VIEW_FLUSH_SECONDS", default=30)
 

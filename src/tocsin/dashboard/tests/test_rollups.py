@@ -163,6 +163,7 @@ def test_the_dashboard_reads_rollups_not_raw_rows(scenario, client, django_asser
 def test_page_views_are_buffered_and_give_a_conversion(scenario, client, settings):
     from tocsin.dashboard.pageviews import buffer
 
+    settings.TOCSIN_COUNT_PAGE_VIEWS = True
     settings.TOCSIN_PAGE_VIEW_FLUSH_SECONDS = 3600
     scenario.fold()
     buffer.flush()
@@ -177,3 +178,8 @@ def test_page_views_are_buffered_and_give_a_conversion(scenario, client, setting
     # Only actions from the first counted hour on are compared with the views.
     assert board.actions_since_views == 0
     assert board.conversion_percent == 0
+
+    # A deleted campaign's pending views are dropped, not an error.
+    client.get(reverse("campaigns:detail", args=[scenario.campaign.slug]))
+    scenario.campaign.delete()
+    assert buffer.flush() == 0
