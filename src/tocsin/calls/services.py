@@ -377,8 +377,8 @@ def drain_buffer(batch: int = FOLD_BATCH) -> int:
     return moved
 
 
-# Sent inside the fold's locked transaction with the rows just folded, as
-# (id, action_id, target_id, office_id, outcome, created_at, place, demands_raised): receivers
+# Sent inside the fold's locked transaction with the rows just folded, each beginning
+# (id, action_id, target_id, office_id, outcome, created_at, place, …): receivers
 # (the dashboard's rollups) add them to their own counts exactly once, or not at all.
 reports_folded = Signal()
 

@@ -132,7 +132,9 @@ def calls_folded(sender, rows, **kwargs) -> None:
     campaigns = _campaigns_of_actions(row[1] for row in rows)
     deltas: Deltas = defaultdict(lambda: [0, 0])
     targets: Counter = Counter()
-    for _id, action_id, target_id, office_id, outcome, created, place, _demands in rows:
+    for row in rows:
+        # The fold may select more columns after these; only the first seven are needed here.
+        _id, action_id, target_id, office_id, outcome, created, place = row[:7]
         campaign_id = campaigns[action_id]
         targets[(campaign_id, target_id, office_id, outcome)] += 1
         if outcome != Outcome.SKIPPED:
