@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("tocsin.petitions.urls")),
     path("", include("tocsin.events.urls")),
     path("", include("tocsin.fundraising.urls")),
+    path("", include("tocsin.dashboard.urls")),
     path("", include("tocsin.campaigns.urls")),
 ]

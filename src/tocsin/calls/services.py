@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from tocsin.campaigns.models import Stance, TargetStance
@@ -388,6 +389,12 @@ def drain_buffer(batch: int = FOLD_BATCH) -> int:
     return moved
 
 
+# Sent inside the fold's locked transaction with the rows just folded, each beginning
+# (id, action_id, target_id, office_id, outcome, created_at, place, …): receivers
+# (the dashboard's rollups) add them to their own counts exactly once, or not at all.
+reports_folded = Signal()
+
+
 def fold_reports(batch: int = FOLD_BATCH) -> int:
     """Add unfolded reports to the tallies; returns how many were folded."""
     drain_buffer(batch)
@@ -433,6 +440,7 @@ def fold_reports(batch: int = FOLD_BATCH) -> int:
                 key = {"action_id": action_id, "target_id": target_id, "answer": answer}
                 if not AnswerTally.objects.filter(**key).update(count=models.F("count") + count):
                     AnswerTally.objects.create(**key, count=count)
+            reports_folded.send(sender=CallReport, rows=rows)
             ids = [row[0] for row in rows]
             for start in range(0, len(ids), 500):
                 CallReport.objects.filter(id__in=ids[start : start + 500]).update(folded=True)

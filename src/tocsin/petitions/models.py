@@ -112,6 +112,8 @@ class Signature(models.Model):
             models.Index(
                 fields=["petition", "country", "created_at"], name="signatures_by_country"
             ),
+            # The dashboard's fold recounts the recently confirmed (dashboard/rollups.py).
+            models.Index(fields=["confirmed_at"], name="signatures_by_confirmation"),
         ]
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "tocsin.petitions",
     "tocsin.events",
     "tocsin.fundraising",
+    "tocsin.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -46,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tocsin.dashboard.pageviews.PageViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -207,6 +209,12 @@ TOCSIN_DATA_DIR = env.str("TOCSIN_DATA_DIR", default="")
 TOCSIN_PHOTO_URL_TEMPLATE = env.str("TOCSIN_PHOTO_URL_TEMPLATE", default="")
 # Seconds a rendered public campaign page may be served from the cache.
 TOCSIN_PAGE_CACHE_SECONDS = env.int("TOCSIN_PAGE_CACHE_SECONDS", default=5)
+
+# The organizers' dashboard shows hours and days in this zone (rollups are kept in UTC hours).
+TOCSIN_DASHBOARD_TIME_ZONE = env.str("TOCSIN_DASHBOARD_TIME_ZONE", default="America/New_York")
+TOCSIN_COUNT_PAGE_VIEWS = env.bool("TOCSIN_COUNT_PAGE_VIEWS", default=True)
+# Each process writes the page views it counted at most this often (see dashboard/pageviews.py).
+TOCSIN_PAGE_VIEW_FLUSH_SECONDS = env.int("TOCSIN_PAGE_VIEW_FLUSH_SECONDS", default=30)
 
 # No inline script or style anywhere: pages load /static files only.
 CONTENT_SECURITY_POLICY = {

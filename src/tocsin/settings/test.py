@@ -27,3 +27,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
         Path(tempfile.gettempdir()) / f"tocsin-test-{os.getpid()}.sqlite3"
     )
+# A process-wide buffer would carry one test's page views into another's database.
+TOCSIN_COUNT_PAGE_VIEWS = False

@@ -1,0 +1,337 @@
+"""CSV exports, streamed row by row: a million rows never sit in memory at once.
+
+Names and addresses appear only for people who agreed to hear from the campaign's
+organization: the consent recorded with their signature or RSVP, not withdrawn since; for a
+gift, a current consent of the donor's address. Everyone else is a row without them.
+"""
+
+import csv
+import datetime
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from tocsin.calls.models import CallReport
+from tocsin.campaigns.models import Campaign
+from tocsin.events.models import Rsvp
+from tocsin.fundraising.models import Gift
+from tocsin.petitions.models import Signature
+from tocsin.petitions.services import spreadsheet_safe
+from tocsin.supporters.models import Consent
+
+from . import services
+from .models import ACTION_KINDS, Kind
+
+CHUNK = 2000
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def stream(header: list[str], rows):
+    """CSV lines, each cell made safe for spreadsheets."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([spreadsheet_safe("" if v is None else v) for v in row])
+
+
+def _local(moment: datetime.datetime | None, tz) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _kind_names() -> list[str]:
+    return [str(Kind(kind).label) for kind in ACTION_KINDS]
+
+
+def _withdrawn(organization_id: int, email_field: str):
+    """The person withdrew consent from the organization and gave none again since."""
+    consents = Consent.objects.filter(
+        organization_id=organization_id, supporter__email=models.OuterRef(email_field)
+    )
+    return models.Exists(consents.filter(withdrawn_at__isnull=False)) & ~models.Exists(
+        consents.filter(withdrawn_at__isnull=True)
+    )
+
+
+def _consented(record: list, organization_id: int) -> bool:
+    return any(
+        isinstance(item, dict) and item.get("organization") == organization_id
+        for item in record or []
+    )
+
+
+# ---------------------------------------------------------------------------- from rollups
+
+
+def hours(campaign: Campaign):
+    board = services.dashboard(campaign)
+    tz = board.zone
+    return [_("hour (%(zone)s)") % {"zone": tz.key}, *_kind_names()], (
+        [label.strftime("%Y-%m-%d %H:00"), *counts] for label, counts in _all_hours(campaign, tz)
+    )
+
+
+def _all_hours(campaign: Campaign, tz):
+    from .models import HourlyRollup
+
+    per_hour: dict = {}
+    for kind, hour, count in (
+        HourlyRollup.objects.for_campaign(campaign)
+        .exclude(kind=Kind.VIEW)
+        .values_list("kind", "hour", "count")
+        .order_by("hour")
+    ):
+        per_hour.setdefault(hour, dict.fromkeys(ACTION_KINDS, 0))[kind] += count
+    for hour in sorted(per_hour):
+        yield hour.astimezone(tz), [per_hour[hour][kind] for kind in ACTION_KINDS]
+
+
+def days(campaign: Campaign):
+    board = services.dashboard(campaign)
+    return [_("day"), *_kind_names()], (
+        [day.isoformat(), *counts] for day, counts in board.daily.rows()
+    )
+
+
+def targets(campaign: Campaign):
+    from tocsin.calls.models import Outcome
+
+    board = services.dashboard(campaign)
+    header = [
+        _("target"),
+        _("office"),
+        *[str(label) for label in Outcome.labels],
+        _("busy or full (%)"),
+    ]
+
+    def rows():
+        for line in board.targets:
+            for office in line.offices:
+                yield [
+                    str(line.target),
+                    str(office.office),
+                    *[office.outcomes.get(value, 0) for value in Outcome.values],
+                    "" if office.dead_percent is None else office.dead_percent,
+                ]
+
+    return header, rows()
+
+
+def places(campaign: Campaign):
+    districts, states, unknown = services.places(campaign)
+    header = [_("level"), _("place"), _("name"), _("calls"), _("signatures")]
+
+    def rows():
+        for level, items in ((_("district"), districts), (_("state"), states)):
+            for row in items:
+                yield [level, row.place, row.name, row.calls, row.signatures]
+        yield [_("unknown"), "", "", unknown.get(Kind.CALL, 0), unknown.get(Kind.SIGNATURE, 0)]
+
+    return header, rows()
+
+
+# ---------------------------------------------------------------------------- raw rows
+
+
+def signatures(campaign: Campaign):
+    tz, org = services.zone(), campaign.organization_id
+    header = [
+        _("confirmed"),
+        _("district"),
+        _("country"),
+        _("consented"),
+        _("name"),
+        _("email"),
+        _("ZIP or postcode"),
+        _("comment"),
+    ]
+    rows = (
+        Signature.objects.counted()
+        .filter(petition__campaign=campaign)
+        .annotate(withdrawn=_withdrawn(org, "email"))
+        .order_by("pk")
+        .values_list(
+            "confirmed_at",
+            "district",
+            "country",
+            "consents",
+            "withdrawn",
+            "name",
+            "email",
+            "postcode",
+            "comment",
+        )
+    )
+
+    def lines():
+        for confirmed, district, country, consents, withdrawn, *personal in rows.iterator(
+            chunk_size=CHUNK
+        ):
+            ok = _consented(consents, org) and not withdrawn
+            yield [
+                _local(confirmed, tz),
+                district,
+                country,
+                _("yes") if ok else _("no"),
+                *(personal if ok else [""] * len(personal)),
+            ]
+
+    return header, lines()
+
+
+def rsvps(campaign: Campaign):
+    tz, org = services.zone(), campaign.organization_id
+    header = [
+        _("answered"),
+        _("event"),
+        _("session"),
+        _("status"),
+        _("people"),
+        _("consented"),
+        _("name"),
+        _("email"),
+        _("ZIP or postcode"),
+    ]
+    rows = (
+        Rsvp.objects.filter(session__event__campaign=campaign)
+        .annotate(withdrawn=_withdrawn(org, "email"))
+        .order_by("pk")
+        .values_list(
+            "created_at",
+            "session__event__title",
+            "session__title",
+            "status",
+            "guests",
+            "consents",
+            "withdrawn",
+            "name",
+            "email",
+            "postcode",
+        )
+    )
+    statuses = dict(Rsvp.Status.choices)
+
+    def lines():
+        for (
+            answered,
+            event,
+            session,
+            status,
+            guests,
+            consents,
+            withdrawn,
+            *personal,
+        ) in rows.iterator(chunk_size=CHUNK):
+            ok = _consented(consents, org) and not withdrawn
+            yield [
+                _local(answered, tz),
+                event,
+                session,
+                statuses.get(status, status),
+                guests + 1,
+                _("yes") if ok else _("no"),
+                *(personal if ok else [""] * len(personal)),
+            ]
+
+    return header, lines()
+
+
+def gifts(campaign: Campaign):
+    tz, org = services.zone(), campaign.organization_id
+    header = [
+        _("recorded"),
+        _("fundraiser"),
+        _("how it was given"),
+        _("currency"),
+        _("amount (minor units)"),
+        _("refunded (minor units)"),
+        _("monthly"),
+        _("consented"),
+        _("donor's name"),
+        _("donor's email"),
+    ]
+    current = Consent.objects.current().filter(
+        organization_id=org, supporter__email=models.OuterRef("donor_email")
+    )
+    rows = (
+        Gift.objects.filter(fundraiser__campaign=campaign)
+        .annotate(ok=models.Exists(current))
+        .order_by("pk")
+        .values_list(
+            "created_at",
+            "fundraiser__title",
+            "source",
+            "currency",
+            "amount",
+            "refunded_amount",
+            "monthly",
+            "ok",
+            "donor_name",
+            "donor_email",
+        )
+    )
+    sources = dict(Gift.Source.choices)
+
+    def lines():
+        for (
+            recorded,
+            fundraiser,
+            source,
+            cur,
+            amount,
+            refunded,
+            monthly,
+            ok,
+            *personal,
+        ) in rows.iterator(chunk_size=CHUNK):
+            yield [
+                _local(recorded, tz),
+                fundraiser,
+                sources.get(source, source),
+                cur,
+                amount,
+                refunded,
+                _("yes") if monthly else "",
+                _("yes") if ok else _("no"),
+                *(personal if ok else ["", ""]),
+            ]
+
+    return header, lines()
+
+
+def calls(campaign: Campaign):
+    tz = services.zone()
+    header = [_("reported"), _("target"), _("office"), _("outcome"), _("place")]
+    rows = (
+        CallReport.objects.filter(action__campaign=campaign)
+        .order_by("pk")
+        .values_list(
+            "created_at", "target__name", "office__kind", "office__city", "outcome", "place"
+        )
+    )
+    from tocsin.calls.models import Outcome
+    from tocsin.targets.models import Office
+
+    outcomes, kinds = dict(Outcome.choices), dict(Office.Kind.choices)
+
+    def lines():
+        for reported, target, office_kind, city, outcome, place in rows.iterator(chunk_size=CHUNK):
+            office = f"{kinds.get(office_kind, office_kind)} {city}".strip()
+            yield [_local(reported, tz), target, office, outcomes.get(outcome, outcome), place]
+
+    return header, lines()
+
+
+EXPORTS = {
+    "hours": hours,
+    "days": days,
+    "targets": targets,
+    "places": places,
+    "signatures": signatures,
+    "rsvps": rsvps,
+    "gifts": gifts,
+    "calls": calls,
+}

@@ -1,0 +1,114 @@
+"""Pre-aggregated counts the organizers' dashboard reads; it never counts raw rows.
+
+`ActionRollup` is the fine grain every fold writes: one row per campaign, kind, UTC hour,
+place (a district like WI-2, a state, or blank) and currency (gifts only). Every change to it
+is applied, as a difference, to two coarse tables in the same transaction, so a dashboard reads
+only those: `HourlyRollup` (no place: about 24 rows a day per kind) and `PlaceRollup` (no time:
+one row per district or state). Calls per target, office and outcome go to `CallTargetRollup`.
+See rollups.py for how each is filled.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tocsin.campaigns.models import Campaign
+from tocsin.targets.models import Office, Target
+
+
+class Kind(models.TextChoices):
+    CALL = "call", _("Calls")
+    SIGNATURE = "signature", _("Signatures")
+    RSVP = "rsvp", _("RSVPs")
+    GIFT = "gift", _("Gifts")
+    VIEW = "view", _("Page views")
+
+
+ACTION_KINDS = (Kind.CALL, Kind.SIGNATURE, Kind.RSVP, Kind.GIFT)
+MAPPED_KINDS = (Kind.CALL, Kind.SIGNATURE)
+
+
+class RollupQuerySet(models.QuerySet):
+    def for_campaign(self, campaign) -> "RollupQuerySet":
+        return self.filter(campaign=campaign)
+
+
+class ActionRollup(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    hour = models.DateTimeField(help_text="Start of the hour, UTC.")
+    place = models.CharField(max_length=8, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    count = models.BigIntegerField(default=0)
+    # Gifts: net amount in minor units. RSVPs: people (the answer and its guests).
+    amount = models.BigIntegerField(default=0)
+
+    objects = RollupQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "kind", "hour", "place", "currency"], name="one_action_rollup"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "hour"], name="action_rollups_by_hour")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.kind} {self.hour:%Y-%m-%d %H}h {self.place}: {self.count}"
+
+
+class HourlyRollup(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    hour = models.DateTimeField()
+    currency = models.CharField(max_length=3, blank=True)
+    count = models.BigIntegerField(default=0)
+    amount = models.BigIntegerField(default=0)
+
+    objects = RollupQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "kind", "hour", "currency"], name="one_hourly_rollup"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.kind} {self.hour:%Y-%m-%d %H}h: {self.count}"
+
+
+class PlaceRollup(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    place = models.CharField(max_length=8, blank=True)
+    count = models.BigIntegerField(default=0)
+
+    objects = RollupQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "kind", "place"], name="one_place_rollup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.kind} {self.place or '—'}: {self.count}"
+
+
+class CallTargetRollup(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(max_length=20)
+    count = models.BigIntegerField(default=0)
+
+    objects = RollupQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "target", "office", "outcome"], name="one_call_target_rollup"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.target_id}/{self.office_id} {self.outcome}: {self.count}"

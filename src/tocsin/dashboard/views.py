@@ -1,0 +1,176 @@
+"""The organizers' dashboard: figures, charts, the map and the exports of one campaign.
+
+Each page needs a back-office login and membership of the campaign's organization; anyone
+else's campaign is a 404 on every URL, as if it did not exist.
+"""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tocsin.campaigns.models import Campaign
+from tocsin.districts.states import STATES
+
+from . import charts, exports, services
+from .models import Kind
+
+
+def _campaign(request, campaign_id: int) -> Campaign:
+    return get_object_or_404(
+        Campaign.objects.for_organizer(request.user).select_related("organization"),
+        pk=campaign_id,
+    )
+
+
+def _number(n: int) -> str:
+    return number_format(n, force_grouping=True)
+
+
+NOUNS = {
+    Kind.CALL: lambda n: ngettext("%(n)s call", "%(n)s calls", n) % {"n": _number(n)},
+    Kind.SIGNATURE: lambda n: (
+        ngettext("%(n)s signature", "%(n)s signatures", n) % {"n": _number(n)}
+    ),
+    Kind.RSVP: lambda n: ngettext("%(n)s RSVP", "%(n)s RSVPs", n) % {"n": _number(n)},
+    Kind.GIFT: lambda n: ngettext("%(n)s gift", "%(n)s gifts", n) % {"n": _number(n)},
+}
+
+
+def _charts(board: services.Dashboard) -> list[dict]:
+    """For each kind with anything to show: its daily and hourly chart and a summary."""
+    made = []
+    day_labels = [date_format(d, "M j") for d in board.daily.labels]
+    hour_labels = [date_format(h, "D H:i") for h in board.hourly.labels]
+    hour_ticks = [label.split(" ")[0] for label in hour_labels]
+    for kind in NOUNS:
+        daily, hourly = board.daily.counts[kind], board.hourly.counts[kind]
+        if not board.totals[kind]:
+            continue
+        name = str(Kind(kind).label)
+        noun = NOUNS[kind]
+        peak = max(range(len(daily)), key=daily.__getitem__)
+        day_summary = _(
+            "%(total)s in all over %(days)s days; the busiest day was %(day)s with %(peak)s."
+        ) % {
+            "total": noun(board.totals[kind]),
+            "days": len(daily),
+            "day": date_format(board.daily.labels[peak], "DATE_FORMAT"),
+            "peak": _number(daily[peak]),
+        }
+        hour_summary = _("%(total)s in the last seven days; the busiest hour had %(peak)s.") % {
+            "total": noun(sum(hourly)),
+            "peak": _number(max(hourly) if hourly else 0),
+        }
+        made.append(
+            {
+                "kind": kind,
+                "name": name,
+                "total": board.totals[kind],
+                "day_summary": day_summary,
+                "hour_summary": hour_summary,
+                "daily": charts.bar_chart(
+                    f"{kind}-days",
+                    _("%(name)s by day") % {"name": name},
+                    day_summary,
+                    daily,
+                    day_labels,
+                    max(1, len(daily) // 6),
+                    [f"{label}: {noun(n)}" for label, n in zip(day_labels, daily, strict=True)],
+                ),
+                "hourly": charts.bar_chart(
+                    f"{kind}-hours",
+                    _("%(name)s by hour, last seven days") % {"name": name},
+                    hour_summary,
+                    hourly,
+                    hour_ticks,
+                    24,
+                    [f"{label}: {noun(n)}" for label, n in zip(hour_labels, hourly, strict=True)],
+                ),
+            }
+        )
+    return made
+
+
+@staff_member_required
+def index(request) -> HttpResponse:
+    campaigns = Campaign.objects.for_organizer(request.user).select_related("organization")
+    return render(request, "dashboard/index.html", {"campaigns": campaigns})
+
+
+@staff_member_required
+def dashboard(request, campaign_id: int) -> HttpResponse:
+    campaign = _campaign(request, campaign_id)
+    board = services.dashboard(campaign)
+    districts, _states, unknown = services.places(campaign)
+    context = {
+        "campaign": campaign,
+        "board": board,
+        "charts": _charts(board),
+        "top_districts": sorted(districts, key=lambda r: -(r.calls + r.signatures))[:10],
+        "unknown_places": unknown,
+        "exports": exports.EXPORTS,
+    }
+    return render(request, "dashboard/dashboard.html", context)
+
+
+@staff_member_required
+def place_map(request, campaign_id: int) -> HttpResponse:
+    campaign = _campaign(request, campaign_id)
+    kind = request.GET.get("kind", Kind.SIGNATURE)
+    if kind not in (Kind.SIGNATURE, Kind.CALL):
+        kind = Kind.SIGNATURE
+    by_state = request.GET.get("by") == "state"
+    districts, states, unknown = services.places(campaign)
+    rows = states if by_state else districts
+    field = "signatures" if kind == Kind.SIGNATURE else "calls"
+    counts = {row.place: getattr(row, field) for row in rows}
+    names = {row.place: row.name for row in rows}
+    names.update({s: state.name for s, state in STATES.items() if s not in names})
+    noun = NOUNS[kind]
+    total = sum(counts.values())
+    level = _("state") if by_state else _("congressional district")
+    description = _(
+        "%(total)s with a known place, shaded by %(level)s: darker means more. "
+        "The table below lists every figure."
+    ) % {"total": noun(total), "level": level}
+    svg, legend = charts.choropleth(
+        "map",
+        _("%(name)s by %(level)s") % {"name": Kind(kind).label, "level": level},
+        description,
+        counts,
+        names,
+        by_state,
+        noun,
+    )
+    context = {
+        "campaign": campaign,
+        "kind": kind,
+        "kind_name": Kind(kind).label,
+        "by_state": by_state,
+        "svg": svg,
+        "legend": [(charts.swatch(colour), low, high) for colour, low, high in legend],
+        "description": description,
+        "rows": sorted(rows, key=lambda r: -getattr(r, field)),
+        "field": field,
+        "unknown": unknown.get(kind, 0),
+        "total": total,
+    }
+    return render(request, "dashboard/map.html", context)
+
+
+@staff_member_required
+def export(request, campaign_id: int, what: str) -> StreamingHttpResponse:
+    campaign = _campaign(request, campaign_id)
+    maker = exports.EXPORTS.get(what)
+    if maker is None:
+        raise Http404
+    header, rows = maker(campaign)
+    response = StreamingHttpResponse(
+        exports.stream(header, rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{what}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
