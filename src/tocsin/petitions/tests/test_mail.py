@@ -101,3 +101,14 @@ def test_a_task_still_within_its_time_is_left_to_its_worker(client, run_tasks):
     abandon_the_queued_task(minutes_ago=1)
     call_command("recover_tasks", after=600, verbosity=0)
     assert DBTaskResult.objects.get().status == "RUNNING"
+
+
+def test_recovering_tasks_refreshes_the_queue_statistics_after_a_surge(monkeypatch):
+    from django.db import connection
+
+    from tocsin.core.management.commands import recover_tasks
+
+    monkeypatch.setattr(recover_tasks, "SURGE_ROWS", 0)
+    assert recover_tasks.refresh_statistics_after_a_surge() == (connection.vendor == "postgresql")
+    monkeypatch.setattr(recover_tasks, "SURGE_ROWS", 10**12)
+    assert not recover_tasks.refresh_statistics_after_a_surge()

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.db import connection
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -6,9 +7,11 @@ from django_tasks_db.models import DBTaskResult
 
 class Command(BaseCommand):
     help = (
-        "Every few minutes: put back in the queue the tasks whose worker died while running "
-        "them (killed, out of memory, server restarted), so no mail is lost. Tocsin's tasks "
-        "are safe to run twice: a confirmation already sent is not sent again."
+        "Every minute: put back in the queue the tasks whose worker died while running them "
+        "(killed, out of memory, server restarted), so no mail is lost. Tocsin's tasks are "
+        "safe to run twice: a confirmation already sent is not sent again. On PostgreSQL it "
+        "also refreshes the queue's statistics after a surge, so workers keep finding the next "
+        "task with the index instead of sorting the whole queue."
     )
 
     def add_arguments(self, parser):
@@ -26,5 +29,28 @@ class Command(BaseCommand):
             started_at__lt=timezone.now() - timezone.timedelta(seconds=after),
         )
         count = abandoned.update(status=TaskResultStatus.READY, started_at=None)
+        analysed = refresh_statistics_after_a_surge()
         if options["verbosity"] >= 1:
             self.stdout.write(f"Put {count} abandoned tasks back in the queue.")
+            if analysed:
+                self.stdout.write("Refreshed the task queue's statistics.")
+
+
+SURGE_ROWS = 1000
+
+
+def refresh_statistics_after_a_surge() -> bool:
+    """ANALYZE the task table when over SURGE_ROWS rows changed since it was last analysed
+    (autovacuum may be off, or a minute behind a spike)."""
+    if connection.vendor != "postgresql":
+        return False
+    table = DBTaskResult._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_mod_since_analyze FROM pg_stat_user_tables WHERE relname = %s", [table]
+        )
+        row = cursor.fetchone()
+        if row is None or row[0] < SURGE_ROWS:
+            return False
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    return True
