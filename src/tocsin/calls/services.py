@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from tocsin.campaigns.models import Stance, TargetStance
 from tocsin.core.memo import forget, remembered
+from tocsin.core.tallies import add_counts, advisory_lock
 from tocsin.districts import services as districts
 from tocsin.districts.states import STATES
 from tocsin.targets.delegations import delegation_for
@@ -401,9 +402,7 @@ def fold_reports(batch: int = FOLD_BATCH) -> int:
     folded = 0
     while True:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLD_LOCK_ID])
+            advisory_lock(FOLD_LOCK_ID)
             rows = list(
                 CallReport.objects.filter(folded=False)
                 .order_by("id")
@@ -425,21 +424,21 @@ def fold_reports(batch: int = FOLD_BATCH) -> int:
                     answer_tallies[(action_id, target_id, answer)] += 1
                 for demand_id in filter(None, demands.split(",")):
                     demand_tallies[(action_id, int(demand_id), day)] += 1
-            for (action_id, target_id, office_id, outcome, day, place), count in tallies.items():
-                key = {
-                    "action_id": action_id, "target_id": target_id, "office_id": office_id,
-                    "outcome": outcome, "day": day, "place": place,
-                }  # fmt: skip
-                if not CallTally.objects.filter(**key).update(count=models.F("count") + count):
-                    CallTally.objects.create(**key, count=count)
-            for (action_id, demand_id, day), count in demand_tallies.items():
-                key = {"action_id": action_id, "demand_id": demand_id, "day": day}
-                if not DemandTally.objects.filter(**key).update(count=models.F("count") + count):
-                    DemandTally.objects.create(**key, count=count)
-            for (action_id, target_id, answer), count in answer_tallies.items():
-                key = {"action_id": action_id, "target_id": target_id, "answer": answer}
-                if not AnswerTally.objects.filter(**key).update(count=models.F("count") + count):
-                    AnswerTally.objects.create(**key, count=count)
+            add_counts(
+                CallTally,
+                ["action_id", "target_id", "office_id", "outcome", "day", "place"],
+                [(*key, count) for key, count in tallies.items()],
+            )
+            add_counts(
+                DemandTally,
+                ["action_id", "demand_id", "day"],
+                [(*key, count) for key, count in demand_tallies.items()],
+            )
+            add_counts(
+                AnswerTally,
+                ["action_id", "target_id", "answer"],
+                [(*key, count) for key, count in answer_tallies.items()],
+            )
             reports_folded.send(sender=CallReport, rows=rows)
             ids = [row[0] for row in rows]
             for start in range(0, len(ids), 500):

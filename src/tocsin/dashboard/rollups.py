@@ -13,12 +13,13 @@
 import datetime
 from collections import Counter, defaultdict
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from tocsin.calls.models import CallAction, CallReport, Outcome
 from tocsin.calls.services import FOLD_LOCK_ID
+from tocsin.core.tallies import add_counts, advisory_lock
 from tocsin.events.models import Rsvp
 from tocsin.fundraising.models import Gift
 from tocsin.petitions.models import Signature
@@ -34,7 +35,6 @@ from .models import (
 
 DASHBOARD_LOCK_ID = 7_301_300
 RECENT_HOURS = 3
-UPSERT_BATCH = 500
 FOLDED_KINDS = (Kind.SIGNATURE, Kind.RSVP, Kind.GIFT)
 
 # (campaign_id, kind, hour, place, currency) -> [count, amount]
@@ -47,46 +47,6 @@ def floor_hour(moment: datetime.datetime) -> datetime.datetime:
 
 def _utc(moment: datetime.datetime) -> datetime.datetime:
     return moment.astimezone(datetime.UTC)
-
-
-def _lock(lock_id: int) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
-
-
-def _add(model, key_fields: list[str], rows: list[tuple]) -> None:
-    """INSERT … ON CONFLICT DO UPDATE SET count = count + new, amount likewise: one statement
-    per batch, on PostgreSQL and SQLite alike. Each row is the key's values, then the values
-    of the fields to add."""
-    if not rows:
-        return
-    meta = model._meta
-    add_fields = [f for f in ("count", "amount") if f in {x.name for x in meta.fields}]
-    fields = [meta.get_field(name) for name in key_fields + add_fields]
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    conflict = ", ".join(quote(meta.get_field(name).column) for name in key_fields)
-    updates = ", ".join(
-        f"{quote(name)} = {table}.{quote(name)} + EXCLUDED.{quote(name)}" for name in add_fields
-    )
-    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), UPSERT_BATCH):
-            batch = rows[start : start + UPSERT_BATCH]
-            params = [
-                field.get_db_prep_save(value, connection)
-                for row in batch
-                for field, value in zip(fields, row, strict=True)
-            ]
-            # Identifiers come from the model, values go as parameters.
-            sql = (
-                f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
-                + ", ".join([placeholders] * len(batch))
-                + f" ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
-            )
-            cursor.execute(sql, params)
 
 
 def apply(deltas: Deltas) -> None:
@@ -103,17 +63,17 @@ def apply(deltas: Deltas) -> None:
         cell[1] += amount
         if kind in MAPPED_KINDS:
             places[(campaign_id, kind, place)] += count
-    _add(
+    add_counts(
         ActionRollup,
         ["campaign_id", "kind", "hour", "place", "currency"],
         [(*key, count, amount) for key, (count, amount) in sorted(deltas.items())],
     )
-    _add(
+    add_counts(
         HourlyRollup,
         ["campaign_id", "kind", "hour", "currency"],
         [(*key, count, amount) for key, (count, amount) in sorted(hourly.items())],
     )
-    _add(
+    add_counts(
         PlaceRollup,
         ["campaign_id", "kind", "place"],
         [(*key, count) for key, count in sorted(places.items()) if count],
@@ -140,7 +100,7 @@ def calls_folded(sender, rows, **kwargs) -> None:
         if outcome != Outcome.SKIPPED:
             deltas[(campaign_id, Kind.CALL.value, floor_hour(created), place, "")][0] += 1
     apply(deltas)
-    _add(
+    add_counts(
         CallTargetRollup,
         ["campaign_id", "target_id", "office_id", "outcome"],
         [(*key, count) for key, count in sorted(targets.items())],
@@ -151,8 +111,8 @@ def rebuild_calls() -> int:
     """Recount every folded report (for a site that had calls before the dashboard, or to
     check). Holds the calls fold's lock, so no report is folded meanwhile."""
     with transaction.atomic():
-        _lock(FOLD_LOCK_ID)
-        _lock(DASHBOARD_LOCK_ID)
+        advisory_lock(FOLD_LOCK_ID)
+        advisory_lock(DASHBOARD_LOCK_ID)
         for model in (ActionRollup, HourlyRollup, PlaceRollup):
             model.objects.filter(kind=Kind.CALL).delete()
         CallTargetRollup.objects.all().delete()
@@ -171,7 +131,7 @@ def rebuild_calls() -> int:
             .order_by()
         )
         rows = list(per_target)
-        _add(CallTargetRollup, ["campaign_id", "target_id", "office_id", "outcome"], rows)
+        add_counts(CallTargetRollup, ["campaign_id", "target_id", "office_id", "outcome"], rows)
         return sum(row[-1] for row in rows)
 
 
@@ -225,7 +185,7 @@ def _held(kind: str, since, campaign_id: int | None) -> Deltas:
 
 def _refold(kind: str, since, campaign_id: int | None) -> int:
     with transaction.atomic():
-        _lock(DASHBOARD_LOCK_ID)
+        advisory_lock(DASHBOARD_LOCK_ID)
         now, held = _counted(kind, since, campaign_id), _held(kind, since, campaign_id)
         deltas = {}
         for key in now.keys() | held.keys():

@@ -1,0 +1,48 @@
+"""Folding counts into tallies: serialised by an advisory lock, added with one statement per
+batch, so no request and no concurrent fold ever reads-then-writes a counter row."""
+
+from django.db import connection
+
+UPSERT_BATCH = 500
+
+
+def advisory_lock(lock_id: int) -> None:
+    """Serialise this transaction with any other holding `lock_id` (PostgreSQL; SQLite
+    serialises writers by itself)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+
+
+def add_counts(model, key_fields: list[str], rows: list[tuple]) -> None:
+    """INSERT … ON CONFLICT DO UPDATE SET count = count + new, amount likewise: one statement
+    per batch, on PostgreSQL and SQLite alike. Each row is the key's values, then the values
+    of the fields to add."""
+    if not rows:
+        return
+    meta = model._meta
+    add_fields = [f for f in ("count", "amount") if f in {x.name for x in meta.fields}]
+    fields = [meta.get_field(name) for name in key_fields + add_fields]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    conflict = ", ".join(quote(meta.get_field(name).column) for name in key_fields)
+    updates = ", ".join(
+        f"{quote(name)} = {table}.{quote(name)} + EXCLUDED.{quote(name)}" for name in add_fields
+    )
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), UPSERT_BATCH):
+            batch = rows[start : start + UPSERT_BATCH]
+            params = [
+                field.get_db_prep_save(value, connection)
+                for row in batch
+                for field, value in zip(fields, row, strict=True)
+            ]
+            # Identifiers come from the model, values go as parameters.
+            sql = (
+                f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
+                + ", ".join([placeholders] * len(batch))
+                + f" ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+            )
+            cursor.execute(sql, params)
