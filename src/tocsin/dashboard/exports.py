@@ -5,7 +5,6 @@ organization: the consent recorded with their signature or RSVP, not withdrawn s
 gift, a current consent of the donor's address. Everyone else is a row without them.
 """
 
-import csv
 import datetime
 
 from django.db import models
@@ -16,26 +15,12 @@ from tocsin.campaigns.models import Campaign
 from tocsin.events.models import Rsvp
 from tocsin.fundraising.models import Gift
 from tocsin.petitions.models import Signature
-from tocsin.petitions.services import spreadsheet_safe
 from tocsin.supporters.models import Consent
 
 from . import services
 from .models import ACTION_KINDS, Kind
 
 CHUNK = 2000
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def stream(header: list[str], rows):
-    """CSV lines, each cell made safe for spreadsheets."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([spreadsheet_safe("" if v is None else v) for v in row])
 
 
 def _local(moment: datetime.datetime | None, tz) -> str:

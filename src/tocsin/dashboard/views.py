@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tocsin.campaigns.models import Campaign
+from tocsin.core.spreadsheets import csv_lines
 from tocsin.districts.states import STATES
 
 from . import charts, exports, services
@@ -169,7 +170,7 @@ def export(request, campaign_id: int, what: str) -> StreamingHttpResponse:
         raise Http404
     header, rows = maker(campaign)
     response = StreamingHttpResponse(
-        exports.stream(header, rows), content_type="text/csv; charset=utf-8"
+        csv_lines(header, rows), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{what}.csv"'
     response["Cache-Control"] = "private, no-store"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from tocsin.petitions.services import spreadsheet_safe
+from tocsin.core.spreadsheets import spreadsheet_safe
 
 from . import services
 from .forms import MessageForm

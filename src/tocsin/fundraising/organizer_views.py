@@ -1,13 +1,11 @@
 """What organizers take away: the gifts of their own organizations' fundraisers, as CSV."""
 
-import csv
-
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 
-from tocsin.petitions.services import spreadsheet_safe
+from tocsin.core.spreadsheets import csv_lines
 
 from .models import Fundraiser
 from .money import major_text
@@ -16,26 +14,14 @@ HEADER = ["received_on", "recorded_at", "source", "currency", "amount", "refunde
           "monthly", "donor_name", "donor_email", "reference", "note"]  # fmt: skip
 
 
-class Echo:
-    """A file-like object that hands each written row straight back."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def gift_rows(fundraiser: Fundraiser):
-    writer = csv.writer(Echo())
-    yield writer.writerow(HEADER)
     for gift in fundraiser.gifts.order_by("received_on", "pk").iterator():
-        yield writer.writerow(
-            spreadsheet_safe(value)
-            for value in (
-                gift.received_on.isoformat(), gift.created_at.isoformat(timespec="seconds"),
-                gift.source, gift.currency, major_text(gift.amount, gift.currency),
-                major_text(gift.refunded_amount, gift.currency),
-                major_text(gift.net, gift.currency), "yes" if gift.monthly else "no",
-                gift.donor_name, gift.donor_email, gift.reference, gift.note,
-            )
+        yield (
+            gift.received_on.isoformat(), gift.created_at.isoformat(timespec="seconds"),
+            gift.source, gift.currency, major_text(gift.amount, gift.currency),
+            major_text(gift.refunded_amount, gift.currency),
+            major_text(gift.net, gift.currency), "yes" if gift.monthly else "no",
+            gift.donor_name, gift.donor_email, gift.reference, gift.note,
         )  # fmt: skip
 
 
@@ -44,7 +30,9 @@ def gifts_csv(request, fundraiser_id: int) -> StreamingHttpResponse:
     if not request.user.has_perm("fundraising.view_gift"):
         raise PermissionDenied
     fundraiser = get_object_or_404(Fundraiser.objects.for_organizer(request.user), pk=fundraiser_id)
-    response = StreamingHttpResponse(gift_rows(fundraiser), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_lines(HEADER, gift_rows(fundraiser)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="gifts-{fundraiser.slug}.csv"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from tocsin.campaigns.models import Campaign
+from tocsin.core.spreadsheets import spreadsheet_safe
 
 from . import services
 from .models import PetitionAction
@@ -30,7 +31,7 @@ def delivery_csv(request, petition_id: int, target_id: int) -> HttpResponse:
     writer.writerow(["name", "postcode", "country", "district", "comment", "confirmed"])
     for signature in services.constituents(petition, target).iterator():
         writer.writerow(
-            services.spreadsheet_safe(value)
+            spreadsheet_safe(value)
             for value in (
                 signature.name, signature.postcode, signature.country, signature.district,
                 signature.comment, signature.confirmed_at.date().isoformat(),

@@ -289,14 +289,6 @@ def expire_unconfirmed() -> int:
 
 # ---------------------------------------------------------------------------- delivery
 
-SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    text = str(value)
-    return "'" + text if text.startswith(SPREADSHEET_TRIGGERS) else text
-
 
 def constituents(petition: PetitionAction, target) -> models.QuerySet:
     """The counted signatures a target answers for: their district's or state's, or all of
