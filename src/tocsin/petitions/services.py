@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.core import signing
 from django.core.cache import cache
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from tocsin.core.memo import forget, remembered
 from tocsin.districts import services as districts
 
 from . import limits, moderation
+from .insert import insert_signature
 from .models import PetitionAction, PetitionCount, PetitionHour, Signature
 
 if TYPE_CHECKING:
@@ -108,30 +109,25 @@ def sign(petition: PetitionAction, *, name, email, postcode, country, comment, c
     held = hold or limits.over_limit(
         petition, ip_hash=address["ip_hash"], domain=domain, country=country
     )
-    try:
-        with transaction.atomic():
-            signature = Signature.objects.create(
-                petition=petition,
-                email=email,
-                name=name,
-                postcode=postcode,
-                country=country,
-                district=district_for(postcode, country),
-                comment=comment,
-                language=language,
-                consents=consents,
-                email_domain=domain,
-                **address,
-                held_at=timezone.now() if held else None,
-                mailed_at=None if held else timezone.now(),
-            )
-            # In the same transaction: a signature never exists without its mail, or vice versa.
-            # A held one gets its mail when an organizer releases it.
-            if not held:
-                send_confirmation.enqueue(signature.pk)
+    signature = Signature(
+        petition=petition,
+        email=email,
+        name=name,
+        postcode=postcode,
+        country=country,
+        district=district_for(postcode, country),
+        comment=comment,
+        language=language,
+        consents=consents,
+        email_domain=domain,
+        **address,
+        held_at=timezone.now() if held else None,
+        mailed_at=None if held else timezone.now(),
+    )
+    # In the same transaction: a signature never exists without its mail, or vice versa.
+    # A held one gets its mail when an organizer releases it.
+    if insert_signature(signature, task=None if held else send_confirmation) is not None:
         return SignResult(signature, True)
-    except IntegrityError:
-        pass
     with transaction.atomic():
         resent = Signature.objects.filter(
             petition=petition,

@@ -1,0 +1,144 @@
+"""The signature's INSERT and its confirmation-mail task, written by hand for the busiest path.
+
+A viral petition's only write is this one, so it is worth doing in as few round trips as the
+database allows: on PostgreSQL one statement (a data-modifying CTE, its own transaction), on
+SQLite two statements in one transaction. What the two rows hold is exactly what the ORM and
+django-tasks-db would have written: the values come from unsaved model instances through each
+field's own `pre_save`/`get_db_prep_save`, and the task row gets the library's `pre_save`
+handlers. With any other task backend the ORM path is taken. tests/test_insert.py compares the
+rows with the library's own.
+"""
+
+from functools import cache
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import pre_save
+from django_tasks import task_backends
+from django_tasks.utils import normalize_json
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
+
+from .models import Signature
+
+
+def insert_signature(signature: Signature, *, task=None) -> int | None:
+    """Insert `signature` unless its address has already signed this petition, and, in the
+    same transaction, enqueue `task(signature_id)` when given. Returns the new row's id, or
+    None when the address had signed already (nothing is written then)."""
+    backend = task_backends[task.backend] if task is not None else None
+    if backend is not None and not isinstance(backend, DatabaseBackend):
+        return _insert_with_orm(signature, task)
+    values = _values(signature, _signature_fields())
+    if connection.vendor == "postgresql":
+        signature.pk = _insert_postgresql(values, task, backend)
+    else:
+        signature.pk = _insert_in_two_statements(values, task, backend)
+    if signature.pk is not None:
+        signature._state.adding, signature._state.db = False, connection.alias
+    return signature.pk
+
+
+def _insert_postgresql(values: list, task, backend) -> int | None:
+    task_values = _values(_task_row(task, backend), _task_fields()) if task else []
+    with connection.cursor() as cursor:
+        cursor.execute(_postgresql_sql(bool(task)), values + task_values)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _insert_in_two_statements(values: list, task, backend) -> int | None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        returning = " RETURNING " + _quoted(Signature._meta.pk.column)
+        cursor.execute(_signature_sql() + returning, values)
+        row = cursor.fetchone()
+        if row is None or task is None:
+            return row[0] if row else None
+        task_row = _task_row(task, backend, signature_id=row[0])
+        fields = [*_task_fields(), DBTaskResult._meta.get_field("args_kwargs")]
+        cursor.execute(
+            f"INSERT INTO {_quoted(DBTaskResult._meta.db_table)} ({_columns(fields)}) "  # noqa: S608
+            f"VALUES ({_placeholders(fields)})",
+            _values(task_row, fields),
+        )
+    return row[0]
+
+
+def _insert_with_orm(signature: Signature, task) -> int | None:
+    try:
+        with transaction.atomic():
+            signature.save(force_insert=True)
+            task.enqueue(signature.pk)
+    except IntegrityError:
+        return None
+    return signature.pk
+
+
+def _task_row(task, backend, signature_id=None) -> DBTaskResult:
+    """The row django-tasks-db's `enqueue` would create (see its `_task_to_db_task`)."""
+    backend.validate_task(task)
+    row = DBTaskResult(
+        id=backend._get_id(),
+        args_kwargs=normalize_json({"args": [signature_id], "kwargs": {}}),
+        priority=task.priority,
+        task_path=task.module_path,
+        queue_name=task.queue_name,
+        run_after=task.run_after,
+        backend_name=backend.alias,
+    )
+    pre_save.send(DBTaskResult, instance=row, raw=False, using="default", update_fields=None)
+    return row
+
+
+def _values(instance, fields) -> list:
+    return [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+
+
+@cache
+def _signature_fields() -> list:
+    return [field for field in Signature._meta.concrete_fields if not field.primary_key]
+
+
+@cache
+def _task_fields() -> list:
+    """Every column but the arguments, which carry the signature's id once it exists."""
+    return [field for field in DBTaskResult._meta.concrete_fields if field.name != "args_kwargs"]
+
+
+@cache
+def _signature_sql() -> str:
+    unique = [Signature._meta.get_field(name).column for name in ("petition", "email")]
+    return (
+        f"INSERT INTO {_quoted(Signature._meta.db_table)} ({_columns(_signature_fields())}) "  # noqa: S608
+        f"VALUES ({_placeholders(_signature_fields())}) "
+        f"ON CONFLICT ({', '.join(map(_quoted, unique))}) DO NOTHING"
+    )
+
+
+@cache
+def _postgresql_sql(with_task: bool) -> str:
+    pk = _quoted(Signature._meta.pk.column)
+    sql = f"WITH new_signature AS ({_signature_sql()} RETURNING {pk})"
+    if with_task:
+        arguments = _quoted(DBTaskResult._meta.get_field("args_kwargs").column)
+        sql += (
+            f", new_task AS (INSERT INTO {_quoted(DBTaskResult._meta.db_table)} "  # noqa: S608
+            f"({_columns(_task_fields())}, {arguments}) "
+            f"SELECT {_placeholders(_task_fields())}, "
+            f"jsonb_build_object('args', jsonb_build_array({pk}), 'kwargs', '{{}}'::jsonb) "
+            "FROM new_signature)"
+        )
+    return f"{sql} SELECT {pk} FROM new_signature"  # noqa: S608
+
+
+# Every name in these statements comes from the models' metadata and every value is a
+# parameter: the S608 warnings above are about string-built SQL, not about input.
+def _quoted(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _columns(fields) -> str:
+    return ", ".join(_quoted(field.column) for field in fields)
+
+
+def _placeholders(fields) -> str:
+    return ", ".join(["%s"] * len(fields))
