@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-8767}
 source bench/support/post_bench.sh
-export TOCSIN_SIGN_LIMITS='{"ip": [[60, 100000000]]}'
+export TOCSIN_SIGN_LIMITS=${TOCSIN_SIGN_LIMITS:-'{"ip": [[60, 100000000]]}'}
 # PostgreSQL runs as in production, with Redis for the rate limits and the cache; SQLite runs
 # as the embedded install does, without it.
 if [[ ${DATABASE_URL:-postgres} == postgres* ]]; then export REDIS_URL=${REDIS_URL-redis://127.0.0.1:6379/15}; fi

@@ -101,14 +101,11 @@ class Signature(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["petition", "email"], name="one_signature_per_email")
         ]
-        # The rate limits count recent rows by these when there is no Redis.
+        # Moderation searches by address and range; breakdowns and filters by country.
         indexes = [
             models.Index(fields=["petition", "ip_hash", "created_at"], name="signatures_by_ip"),
             models.Index(fields=["ip_network_hash"], name="signatures_by_network"),
             models.Index(fields=["ip_block_hash"], name="signatures_by_block"),
-            models.Index(
-                fields=["petition", "email_domain", "created_at"], name="signatures_by_domain"
-            ),
             models.Index(
                 fields=["petition", "country", "created_at"], name="signatures_by_country"
             ),
@@ -155,3 +152,29 @@ class PetitionHour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hour:%Y-%m-%d %H:00}: {self.confirmed}"
+
+
+class SigningCount(models.Model):
+    """Signatures per IP address, email domain or country in a fixed time window: the rate
+    limits' counters when there is no Redis (limits.py). Each worker process adds to its own
+    shard, so no two requests queue for one row; the limit reads the shards' sum."""
+
+    petition = models.ForeignKey(PetitionAction, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8)
+    value = models.CharField(max_length=254)
+    window = models.PositiveIntegerField(help_text="seconds")
+    bucket = models.BigIntegerField(help_text="seconds since the epoch // window")
+    shard = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "kind", "value", "window", "bucket", "shard"],
+                name="one_signing_count_per_shard",
+            )
+        ]
+        indexes = [models.Index(fields=["window", "bucket"], name="signing_counts_by_age")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.value}: {self.count} in {self.window} s"

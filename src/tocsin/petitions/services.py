@@ -7,16 +7,18 @@ counts are folded from the rows every few seconds and read from the fold.
 """
 
 import datetime
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core import signing
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from tocsin.core.memo import forget, remembered
+from tocsin.core.writes import serialised_write
 from tocsin.districts import services as districts
 
 from . import limits, moderation
@@ -106,28 +108,29 @@ def sign(petition: PetitionAction, *, name, email, postcode, country, comment, c
     email = normalize_email(email)
     address = moderation.address_hashes(ip_address)
     domain = email.rpartition("@")[2]
-    held = hold or limits.over_limit(
-        petition, ip_hash=address["ip_hash"], domain=domain, country=country
-    )
-    signature = Signature(
-        petition=petition,
-        email=email,
-        name=name,
-        postcode=postcode,
-        country=country,
-        district=district_for(postcode, country),
-        comment=comment,
-        language=language,
-        consents=consents,
-        email_domain=domain,
-        **address,
-        held_at=timezone.now() if held else None,
-        mailed_at=None if held else timezone.now(),
-    )
-    # In the same transaction: a signature never exists without its mail, or vice versa.
-    # A held one gets its mail when an organizer releases it.
-    if insert_signature(signature, task=None if held else send_confirmation) is not None:
-        return SignResult(signature, True)
+    with _signing_transaction():
+        held = hold or limits.over_limit(
+            petition, ip_hash=address["ip_hash"], domain=domain, country=country
+        )
+        signature = Signature(
+            petition=petition,
+            email=email,
+            name=name,
+            postcode=postcode,
+            country=country,
+            district=district_for(postcode, country),
+            comment=comment,
+            language=language,
+            consents=consents,
+            email_domain=domain,
+            **address,
+            held_at=timezone.now() if held else None,
+            mailed_at=None if held else timezone.now(),
+        )
+        # In the same transaction: a signature never exists without its mail, or vice versa.
+        # A held one gets its mail when an organizer releases it.
+        if insert_signature(signature, task=None if held else send_confirmation) is not None:
+            return SignResult(signature, True)
     with transaction.atomic():
         resent = Signature.objects.filter(
             petition=petition,
@@ -140,6 +143,14 @@ def sign(petition: PetitionAction, *, name, email, postcode, country, comment, c
             signature = Signature.objects.get(petition=petition, email=email)
             send_confirmation.enqueue(signature.pk)
     return SignResult(None, False)
+
+
+def _signing_transaction():
+    """The limits' counters and the signature in one write transaction when the counters are
+    rows or the database is SQLite; on PostgreSQL with Redis the INSERT is its own."""
+    if limits.counting_in_database() or connection.vendor == "sqlite":
+        return serialised_write()
+    return nullcontext()
 
 
 def release_held(signatures) -> int:

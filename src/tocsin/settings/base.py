@@ -95,8 +95,10 @@ def database_from_env(default_url: str) -> dict:
             }
         )
     else:
-        config.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
         config.setdefault("CONN_HEALTH_CHECKS", True)
+    # Persistent connections on both: opening SQLite and running its PRAGMAs for every
+    # request cost more than the signature it served.
+    config.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     return config
 
 
