@@ -8,6 +8,7 @@ this: `serialised_write` is then just `transaction.atomic`.
 """
 
 import fcntl
+import os
 import threading
 from contextlib import contextmanager
 from typing import BinaryIO
@@ -15,17 +16,19 @@ from typing import BinaryIO
 from django.db import connection, transaction
 
 _in_process = threading.Lock()
-_lock_files: dict[str, BinaryIO] = {}
+_lock_files: dict[tuple[int, str], BinaryIO] = {}
 
 
 def _lock_file() -> int | None:
     name = str(connection.settings_dict["NAME"] or "")
     if connection.vendor != "sqlite" or not name or name.startswith((":memory:", "file:")):
         return None
-    if name not in _lock_files:
-        # Kept open for the life of the process: the lock belongs to this open file.
-        _lock_files[name] = open(f"{name}.write-lock", "ab")  # noqa: SIM115
-    return _lock_files[name].fileno()
+    # Kept open for the life of the process: the lock belongs to this open file, which a
+    # forked child must not share with its parent, hence one per process.
+    key = (os.getpid(), name)
+    if key not in _lock_files:
+        _lock_files[key] = open(f"{name}.write-lock", "ab")  # noqa: SIM115
+    return _lock_files[key].fileno()
 
 
 @contextmanager
