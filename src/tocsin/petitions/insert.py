@@ -11,7 +11,7 @@ rows with the library's own.
 
 from functools import cache
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models.signals import pre_save
 from django_tasks import task_backends
 from django_tasks.utils import normalize_json
@@ -28,38 +28,36 @@ def insert_signature(signature: Signature, *, task=None) -> int | None:
     backend = task_backends[task.backend] if task is not None else None
     if backend is not None and not isinstance(backend, DatabaseBackend):
         return _insert_with_orm(signature, task)
-    values = _values(signature, _signature_fields())
-    if connection.vendor == "postgresql":
-        signature.pk = _insert_postgresql(values, task, backend)
+    db = connections[DEFAULT_DB_ALIAS]  # resolved once: the proxy costs a lookup per use
+    values = _values(db, signature, _signature_fields())
+    if db.vendor == "postgresql":
+        signature.pk = _insert_postgresql(db, values, task, backend)
     else:
-        signature.pk = _insert_in_two_statements(values, task, backend)
+        signature.pk = _insert_in_two_statements(db, values, task, backend)
     if signature.pk is not None:
-        signature._state.adding, signature._state.db = False, connection.alias
+        signature._state.adding, signature._state.db = False, db.alias
     return signature.pk
 
 
-def _insert_postgresql(values: list, task, backend) -> int | None:
-    task_values = _values(_task_row(task, backend), _task_fields()) if task else []
-    with connection.cursor() as cursor:
+def _insert_postgresql(db, values: list, task, backend) -> int | None:
+    task_values = _values(db, _task_row(task, backend), _task_fields()) if task else []
+    with db.cursor() as cursor:
         cursor.execute(_postgresql_sql(bool(task)), values + task_values)
         row = cursor.fetchone()
     return row[0] if row else None
 
 
-def _insert_in_two_statements(values: list, task, backend) -> int | None:
-    with transaction.atomic(), connection.cursor() as cursor:
-        returning = " RETURNING " + _quoted(Signature._meta.pk.column)
-        cursor.execute(_signature_sql() + returning, values)
+def _insert_in_two_statements(db, values: list, task, backend) -> int | None:
+    # No savepoint: signing runs inside the caller's transaction, and a failure here fails it.
+    with transaction.atomic(savepoint=False), db.cursor() as cursor:
+        cursor.execute(
+            _signature_sql() + " RETURNING " + _quoted(Signature._meta.pk.column), values
+        )
         row = cursor.fetchone()
         if row is None or task is None:
             return row[0] if row else None
         task_row = _task_row(task, backend, signature_id=row[0])
-        fields = [*_task_fields(), DBTaskResult._meta.get_field("args_kwargs")]
-        cursor.execute(
-            f"INSERT INTO {_quoted(DBTaskResult._meta.db_table)} ({_columns(fields)}) "  # noqa: S608
-            f"VALUES ({_placeholders(fields)})",
-            _values(task_row, fields),
-        )
+        cursor.execute(_task_sql(), _values(db, task_row, _all_task_fields()))
     return row[0]
 
 
@@ -89,8 +87,8 @@ def _task_row(task, backend, signature_id=None) -> DBTaskResult:
     return row
 
 
-def _values(instance, fields) -> list:
-    return [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+def _values(db, instance, fields) -> list:
+    return [field.get_db_prep_save(field.pre_save(instance, True), db) for field in fields]
 
 
 @cache
@@ -102,6 +100,20 @@ def _signature_fields() -> list:
 def _task_fields() -> list:
     """Every column but the arguments, which carry the signature's id once it exists."""
     return [field for field in DBTaskResult._meta.concrete_fields if field.name != "args_kwargs"]
+
+
+@cache
+def _all_task_fields() -> list:
+    return [*_task_fields(), DBTaskResult._meta.get_field("args_kwargs")]
+
+
+@cache
+def _task_sql() -> str:
+    fields = _all_task_fields()
+    return (
+        f"INSERT INTO {_quoted(DBTaskResult._meta.db_table)} ({_columns(fields)}) "  # noqa: S608
+        f"VALUES ({_placeholders(fields)})"
+    )
 
 
 @cache
