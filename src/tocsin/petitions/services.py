@@ -131,7 +131,7 @@ def sign(petition: PetitionAction, *, name, email, postcode, country, comment, c
         # A held one gets its mail when an organizer releases it.
         if insert_signature(signature, task=None if held else send_confirmation) is not None:
             return SignResult(signature, True)
-    with transaction.atomic():
+    with serialised_write():
         resent = Signature.objects.filter(
             petition=petition,
             email=email,
