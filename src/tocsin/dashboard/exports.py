@@ -48,6 +48,11 @@ def _consented(record: list, organization_id: int) -> bool:
     )
 
 
+def _consent_cells(consented: bool, personal: list) -> list:
+    """The "consented" column, then the personal columns, blank without consent."""
+    return [_("yes") if consented else _("no"), *(personal if consented else [""] * len(personal))]
+
+
 # ---------------------------------------------------------------------------- from rollups
 
 
@@ -156,13 +161,7 @@ def signatures(campaign: Campaign):
             chunk_size=CHUNK
         ):
             ok = _consented(consents, org) and not withdrawn
-            yield [
-                _local(confirmed, tz),
-                district,
-                country,
-                _("yes") if ok else _("no"),
-                *(personal if ok else [""] * len(personal)),
-            ]
+            yield [_local(confirmed, tz), district, country, *_consent_cells(ok, personal)]
 
     return header, lines()
 
@@ -217,8 +216,7 @@ def rsvps(campaign: Campaign):
                 session,
                 statuses.get(status, status),
                 guests + 1,
-                _("yes") if ok else _("no"),
-                *(personal if ok else [""] * len(personal)),
+                *_consent_cells(ok, personal),
             ]
 
     return header, lines()
@@ -280,8 +278,7 @@ def gifts(campaign: Campaign):
                 amount,
                 refunded,
                 _("yes") if monthly else "",
-                _("yes") if ok else _("no"),
-                *(personal if ok else ["", ""]),
+                *_consent_cells(ok, personal),
             ]
 
     return header, lines()
