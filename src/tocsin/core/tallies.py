@@ -1,7 +1,9 @@
 """Folding counts into tallies: serialised by an advisory lock, added with one statement per
 batch, so no request and no concurrent fold ever reads-then-writes a counter row."""
 
-from django.db import connection
+from functools import cache
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 UPSERT_BATCH = 500
 
@@ -20,29 +22,43 @@ def add_counts(model, key_fields: list[str], rows: list[tuple]) -> None:
     of the fields to add."""
     if not rows:
         return
+    fields = _fields(model, tuple(key_fields))
+    db = connections[DEFAULT_DB_ALIAS]  # resolved once, not per value
+    with db.cursor() as cursor:
+        for start in range(0, len(rows), UPSERT_BATCH):
+            batch = rows[start : start + UPSERT_BATCH]
+            params = [
+                field.get_db_prep_save(value, db)
+                for row in batch
+                for field, value in zip(fields, row, strict=True)
+            ]
+            cursor.execute(_upsert_sql(model, tuple(key_fields), len(batch)), params)
+
+
+@cache
+def _fields(model, key_fields: tuple[str, ...]) -> list:
     meta = model._meta
     add_fields = [f for f in ("count", "amount") if f in {x.name for x in meta.fields}]
-    fields = [meta.get_field(name) for name in key_fields + add_fields]
+    return [meta.get_field(name) for name in [*key_fields, *add_fields]]
+
+
+@cache
+def _upsert_sql(model, key_fields: tuple[str, ...], rows: int) -> str:
+    """Built once per model, key and batch size: rate limits run this for every signature."""
+    meta = model._meta
+    fields = _fields(model, key_fields)
+    add_columns = [f.column for f in fields[len(key_fields) :]]
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)
     conflict = ", ".join(quote(meta.get_field(name).column) for name in key_fields)
     updates = ", ".join(
-        f"{quote(name)} = {table}.{quote(name)} + EXCLUDED.{quote(name)}" for name in add_fields
+        f"{quote(name)} = {table}.{quote(name)} + EXCLUDED.{quote(name)}" for name in add_columns
     )
     placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), UPSERT_BATCH):
-            batch = rows[start : start + UPSERT_BATCH]
-            params = [
-                field.get_db_prep_save(value, connection)
-                for row in batch
-                for field, value in zip(fields, row, strict=True)
-            ]
-            # Identifiers come from the model, values go as parameters.
-            sql = (
-                f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
-                + ", ".join([placeholders] * len(batch))
-                + f" ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
-            )
-            cursor.execute(sql, params)
+    # Identifiers come from the model, values go as parameters.
+    return (
+        f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
+        + ", ".join([placeholders] * rows)
+        + f" ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+    )

@@ -16,10 +16,13 @@ from django.conf import settings
 from django.db import connection, models
 
 from tocsin.core.redis import client as redis_client
+from tocsin.core.tallies import add_counts
 
 from .models import PetitionAction, SigningCount
 
 SHARDS = 8
+# A window's counter, less the shard: the rows whose counts add up to the window's total.
+KEY = ("petition", "kind", "value", "window", "bucket")
 
 
 def _limits() -> dict[str, list[tuple[int, int]]]:
@@ -55,44 +58,23 @@ def _over_in_database(petition: PetitionAction, values: dict[str, str]) -> bool:
         return False
     shard = os.getpid() % SHARDS
     keys = [(petition.pk, *window[:4]) for window in windows]
+    add_counts(SigningCount, [*KEY, "shard"], [(*key, shard, 1) for key in keys])
     with connection.cursor() as cursor:
         # Raw SQL: this runs for every signature, and the ORM's Q-building cost more than it.
-        cursor.execute(_add_sql(len(keys)), [part for key in keys for part in (*key, shard)])
         cursor.execute(_sum_sql(len(keys)), [part for key in keys for part in key])
         totals = {(kind, value, window): total for kind, value, window, total in cursor}
     return any(totals[kind, value, window] > most for kind, value, window, _, most in windows)
 
 
-def _names() -> tuple[str, dict[str, str]]:
-    quote = connection.ops.quote_name
-    meta = SigningCount._meta
-    columns = ("petition", "kind", "value", "window", "bucket", "shard", "count")
-    return quote(meta.db_table), {name: quote(meta.get_field(name).column) for name in columns}
-
-
-@cache
-def _add_sql(rows: int) -> str:
-    table, c = _names()
-    key = ", ".join(c[n] for n in ("petition", "kind", "value", "window", "bucket", "shard"))
-    row = "(" + ", ".join(["%s"] * 6) + ", 1)"
-    return (
-        f"INSERT INTO {table} ({key}, {c['count']}) VALUES "  # noqa: S608 (names from the model)
-        + ", ".join([row] * rows)
-        + f" ON CONFLICT ({key}) DO UPDATE SET {c['count']} = {table}.{c['count']} + 1"
-    )
-
-
 @cache
 def _sum_sql(rows: int) -> str:
-    table, c = _names()
-    match = (
-        "("
-        + " AND ".join(f"{c[n]} = %s" for n in ("petition", "kind", "value", "window", "bucket"))
-        + ")"
-    )
+    quote = connection.ops.quote_name
+    c = {name: quote(SigningCount._meta.get_field(name).column) for name in (*KEY, "count")}
+    match = "(" + " AND ".join(f"{c[name]} = %s" for name in KEY) + ")"
     return (
-        f"SELECT {c['kind']}, {c['value']}, {c['window']}, SUM({c['count']}) FROM {table} "  # noqa: S608
-        f"WHERE {' OR '.join([match] * rows)} GROUP BY {c['kind']}, {c['value']}, {c['window']}"
+        f"SELECT {c['kind']}, {c['value']}, {c['window']}, SUM({c['count']}) "  # noqa: S608
+        f"FROM {quote(SigningCount._meta.db_table)} WHERE {' OR '.join([match] * rows)} "
+        f"GROUP BY {c['kind']}, {c['value']}, {c['window']}"
     )
 
 
