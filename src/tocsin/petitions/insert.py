@@ -50,9 +50,7 @@ def _insert_postgresql(db, values: list, task, backend) -> int | None:
 def _insert_in_two_statements(db, values: list, task, backend) -> int | None:
     # No savepoint: signing runs inside the caller's transaction, and a failure here fails it.
     with transaction.atomic(savepoint=False), db.cursor() as cursor:
-        cursor.execute(
-            _signature_sql() + " RETURNING " + _quoted(Signature._meta.pk.column), values
-        )
+        cursor.execute(_signature_sql(), values)
         row = cursor.fetchone()
         if row is None or task is None:
             return row[0] if row else None
@@ -83,7 +81,7 @@ def _task_row(task, backend, signature_id=None) -> DBTaskResult:
         run_after=task.run_after,
         backend_name=backend.alias,
     )
-    pre_save.send(DBTaskResult, instance=row, raw=False, using="default", update_fields=None)
+    pre_save.send(DBTaskResult, instance=row, raw=False, using=DEFAULT_DB_ALIAS, update_fields=None)
     return row
 
 
@@ -122,14 +120,15 @@ def _signature_sql() -> str:
     return (
         f"INSERT INTO {_quoted(Signature._meta.db_table)} ({_columns(_signature_fields())}) "  # noqa: S608
         f"VALUES ({_placeholders(_signature_fields())}) "
-        f"ON CONFLICT ({', '.join(map(_quoted, unique))}) DO NOTHING"
+        f"ON CONFLICT ({', '.join(map(_quoted, unique))}) DO NOTHING "
+        f"RETURNING {_quoted(Signature._meta.pk.column)}"
     )
 
 
 @cache
 def _postgresql_sql(with_task: bool) -> str:
     pk = _quoted(Signature._meta.pk.column)
-    sql = f"WITH new_signature AS ({_signature_sql()} RETURNING {pk})"
+    sql = f"WITH new_signature AS ({_signature_sql()})"
     if with_task:
         arguments = _quoted(DBTaskResult._meta.get_field("args_kwargs").column)
         sql += (
