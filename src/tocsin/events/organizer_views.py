@@ -4,12 +4,10 @@ Each needs a back-office login and membership of the event's organization; anyon
 event is a 404, as if it did not exist.
 """
 
-import csv
-
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Q, Sum
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from tocsin.core.spreadsheets import spreadsheet_safe
+from tocsin.core.spreadsheets import csv_lines
 
 from . import services
 from .forms import MessageForm
@@ -66,18 +64,15 @@ def session_rsvps(request, session_id: int) -> HttpResponse:
 @staff_member_required
 def checkin_csv(request, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    rows = (
+        (a.name, a.email, a.postcode, a.guests, a.party_size, "yes" if a.attended_at else "")
+        for a in services.checkin_rows(session).iterator()
+    )
+    response = StreamingHttpResponse(
+        csv_lines(["name", "email", "postcode", "guests", "party", "checked_in"], rows),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="checkin-{session.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["name", "email", "postcode", "guests", "party", "checked_in"])
-    for answer in services.checkin_rows(session).iterator():
-        writer.writerow(
-            spreadsheet_safe(value)
-            for value in (
-                answer.name, answer.email, answer.postcode, answer.guests, answer.party_size,
-                "yes" if answer.attended_at else "",
-            )
-        )  # fmt: skip
     return response
 
 

@@ -1,13 +1,11 @@
 """What organizers hand to the targets: the signatures of each target's own constituents."""
 
-import csv
-
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from tocsin.campaigns.models import Campaign
-from tocsin.core.spreadsheets import spreadsheet_safe
+from tocsin.core.spreadsheets import csv_lines
 
 from . import services
 from .models import PetitionAction
@@ -23,20 +21,17 @@ def _petition_and_target(request, petition_id: int, target_id: int):
 @staff_member_required
 def delivery_csv(request, petition_id: int, target_id: int) -> HttpResponse:
     petition, target = _petition_and_target(request, petition_id, target_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    rows = (
+        (s.name, s.postcode, s.country, s.district, s.comment, s.confirmed_at.date().isoformat())
+        for s in services.constituents(petition, target).iterator()
+    )
+    response = StreamingHttpResponse(
+        csv_lines(["name", "postcode", "country", "district", "comment", "confirmed"], rows),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="petition-{petition.pk}-{target.pk}.csv"'
     )
-    writer = csv.writer(response)
-    writer.writerow(["name", "postcode", "country", "district", "comment", "confirmed"])
-    for signature in services.constituents(petition, target).iterator():
-        writer.writerow(
-            spreadsheet_safe(value)
-            for value in (
-                signature.name, signature.postcode, signature.country, signature.district,
-                signature.comment, signature.confirmed_at.date().isoformat(),
-            )
-        )  # fmt: skip
     return response
 
 

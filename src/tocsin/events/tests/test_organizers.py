@@ -46,7 +46,7 @@ def test_another_group_s_organizer_gets_404_and_strangers_a_login(client, sessio
 
 def test_the_check_in_csv_lists_who_is_coming_and_defuses_formulas(organizer, session):
     response = organizer.get(reverse("events:checkin-csv", args=[session.pk]))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert rows[0][:3] == ["name", "email", "postcode"]
     names = [row[0] for row in rows[1:]]
     assert names == ['\'=HYPERLINK("http://evil")', "Ana", "Bo"]  # Cy is waiting

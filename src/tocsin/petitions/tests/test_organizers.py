@@ -41,7 +41,7 @@ def organizer_client(client, petition):
 
 
 def rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.getvalue().decode())))
 
 
 def test_each_target_gets_their_own_constituents_and_ministers_get_all(organizer_client, petition):
