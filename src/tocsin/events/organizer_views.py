@@ -62,7 +62,7 @@ def session_rsvps(request, session_id: int) -> HttpResponse:
 
 
 @staff_member_required
-def checkin_csv(request, session_id: int) -> HttpResponse:
+def checkin_csv(request, session_id: int) -> StreamingHttpResponse:
     session = _session(request, session_id)
     rows = (
         (a.name, a.email, a.postcode, a.guests, a.party_size, "yes" if a.attended_at else "")

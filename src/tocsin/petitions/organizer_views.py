@@ -19,7 +19,7 @@ def _petition_and_target(request, petition_id: int, target_id: int):
 
 
 @staff_member_required
-def delivery_csv(request, petition_id: int, target_id: int) -> HttpResponse:
+def delivery_csv(request, petition_id: int, target_id: int) -> StreamingHttpResponse:
     petition, target = _petition_and_target(request, petition_id, target_id)
     rows = (
         (s.name, s.postcode, s.country, s.district, s.comment, s.confirmed_at.date().isoformat())
