@@ -46,10 +46,11 @@ open_form() {  # url: fetch a page, keep its CSRF cookie for wrk and its HTML fo
 
 field() { grep -o "name=\"$1\" value=\"[^\"]*\"" <<<"$page" | head -1 | sed 's/.*value="\([^"]*\)"/\1/'; }
 
-measure() {  # url body -> requests/s, p99, count of answers other than 2xx/3xx
+measure() {  # url body -> requests/s, p99, count of answers other than 2xx/3xx, answers
   export BENCH_BODY=$2
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/support/post.lua "$1" \
-    | awk '/Requests\/sec/ {rps=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$NF} END {printf "%s %s %s\n", rps, p99, bad+0}'
+    | awk '/Requests\/sec/ {rps=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$NF} / requests in / {n=$1}
+           END {printf "%s %s %s %s\n", rps, p99, bad+0, n}'
 }
 
 compare_rounds() {  # bare-url bare-body url body: alternating rounds into $WORK/bare, $WORK/other
@@ -62,3 +63,4 @@ compare_rounds() {  # bare-url bare-body url body: alternating rounds into $WORK
 
 median() { awk -v c="$2" '{print $c}' "$1" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 failures() { awk '{s+=$3} END {print s+0}' "$1"; }
+answered() { awk '{s+=$4 - $3} END {print s+0}' "$1"; }  # 2xx/3xx answers in all rounds

@@ -8,7 +8,7 @@ from tocsin.campaigns.forms import PlaceCleaning
 from tocsin.districts.services import DistrictRef, InvalidZip, normalize_zip
 from tocsin.supporters.forms import PlainTextField, clean_text
 
-from .models import CallerAnswer, Outcome
+from .models import CALLER_ANSWER_VALUES, OUTCOME_VALUES, CallerAnswer
 
 
 class CallPlaceForm(PlaceCleaning, forms.Form):
@@ -110,7 +110,7 @@ class ReportInput:
         except ValueError as error:
             raise InvalidReport("key", _("That report was garbled. Please try again.")) from error
         outcome = data.get("outcome", "")
-        if outcome not in Outcome.values:
+        if outcome not in OUTCOME_VALUES:
             raise InvalidReport("outcome", _("Tap how the call went."))
         demands = data.getlist("demands") if hasattr(data, "getlist") else []
         if len(demands) > 50 or not all(
@@ -130,7 +130,7 @@ class ReportInput:
             except ValueError as error:
                 raise InvalidReport("district", _("That district is not one we know.")) from error
         answer = data.get("answer", "")
-        if answer and answer not in CallerAnswer.values:
+        if answer and answer not in CALLER_ANSWER_VALUES:
             raise InvalidReport("answer", _("That report was garbled. Please try again."))
         town = clean_text(data.get("town", ""))
         if len(town) > 60:

@@ -135,6 +135,8 @@ class Outcome(models.TextChoices):
 
 
 DEAD_LINE_OUTCOMES = (Outcome.BUSY, Outcome.VOICEMAIL_FULL)
+# Checked on every report: TextChoices.values builds a new list each time it is read.
+OUTCOME_VALUES = frozenset(Outcome.values)
 
 
 class CallerAnswer(models.TextChoices):
@@ -143,6 +145,9 @@ class CallerAnswer(models.TextChoices):
     YES = "yes", _("Yes, they will support it")
     UNDECIDED = "undecided", _("Undecided, or they would not say")
     NO = "no", _("No, they will not")
+
+
+CALLER_ANSWER_VALUES = frozenset(CallerAnswer.values)
 
 
 class CallReport(models.Model):
@@ -175,6 +180,17 @@ class CallReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} · {self.get_outcome_display()}"
+
+
+class JournalPosition(models.Model):
+    """How far folding has read one call-journal file (see journal.py), moved on in the same
+    transaction as the reports read."""
+
+    file = models.CharField(max_length=100, unique=True)
+    offset = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.file} @ {self.offset}"
 
 
 class CallTally(models.Model):

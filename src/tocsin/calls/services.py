@@ -26,15 +26,17 @@ from tocsin.districts.states import STATES
 from tocsin.targets.delegations import delegation_for
 from tocsin.targets.models import Chamber, Office, Target
 
-from . import buffer
+from . import buffer, journal
 from .models import (
+    CALLER_ANSWER_VALUES,
     DEAD_LINE_OUTCOMES,
+    OUTCOME_VALUES,
     AnswerTally,
     CallAction,
-    CallerAnswer,
     CallReport,
     CallTally,
     DemandTally,
+    JournalPosition,
     Outcome,
     ScriptVariant,
 )
@@ -48,6 +50,7 @@ FOLD_BATCH = 5000
 REPORT_FACTS_CACHE_SECONDS = 30
 ACTION_CACHE_SECONDS = 10
 FOLD_LOCK_ID = 7_301_299  # any constant: serialises folds on PostgreSQL
+JOURNAL_LOCK_ID = 7_301_300  # and drains of the call journal
 OFFICE_HOURS = (9, 17)  # a congressional office is likely answered 9:00–17:00 on weekdays
 WASHINGTON_TIMEZONE = "America/New_York"
 
@@ -284,9 +287,9 @@ def report_call(
     Returns whether this call recorded it. The checks read briefly cached facts, so a report
     costs one INSERT.
     """
-    if outcome not in Outcome.values:
+    if outcome not in OUTCOME_VALUES:
         raise ReportRefused("unknown outcome")
-    if answer and answer not in CallerAnswer.values:
+    if answer and answer not in CALLER_ANSWER_VALUES:
         raise ReportRefused("unknown answer")
     office = _reportable_office(office_id)
     if (
@@ -310,6 +313,8 @@ def report_call(
         "place": district.label if district else "",
         "answer": answer,
     }
+    if journal.enabled():
+        return journal.record(values | {"created_at": timezone.now().isoformat()})
     if buffer.enabled():
         return buffer.record(values | {"created_at": timezone.now().isoformat()})
     return _insert_report(**values, created_at=timezone.now(), folded=False)
@@ -367,27 +372,72 @@ def forget_public_action(slug: str) -> None:
 
 
 def drain_buffer(batch: int = FOLD_BATCH) -> int:
-    """Move buffered reports from Redis into the database (see buffer.py)."""
+    """Move journaled and buffered reports into the database (see journal.py, buffer.py).
+    The journal is drained whatever the setting, so nothing is left behind after a switch."""
+    moved = drain_journal()
     if not buffer.enabled():
-        return 0
-    moved = 0
+        return moved
     with buffer.client().lock(f"{settings.TOCSIN_REDIS_PREFIX}:calls:drain", timeout=120):
         while items := buffer.peek(batch):
             with transaction.atomic():
-                CallReport.objects.bulk_create(
-                    [
-                        CallReport(
-                            **item
-                            | {"created_at": datetime.datetime.fromisoformat(item["created_at"])}
-                        )
-                        for item in items
-                    ],
-                    ignore_conflicts=True,
-                    batch_size=1000,
+                _insert_buffered(
+                    item | {"created_at": datetime.datetime.fromisoformat(item["created_at"])}
+                    for item in items
                 )
             buffer.trim(len(items))
             moved += len(items)
     return moved
+
+
+def drain_journal() -> int:
+    """Read each journal file from where the last drain stopped; delete the ones whose writer
+    is gone once they are read to the end. Returns how many lines were read."""
+    moved = 0
+    for path in journal.files():
+        # Asked before reading: a file abandoned now gets no more lines, so reading it to the
+        # end below reads everything it will ever hold.
+        abandoned = journal.is_abandoned(path)
+        while True:
+            with transaction.atomic():
+                advisory_lock(JOURNAL_LOCK_ID)
+                position, _ = JournalPosition.objects.get_or_create(file=path.name)
+                reports, end = journal.read_from(path, position.offset)
+                if end == position.offset:
+                    break
+                _insert_buffered(reports)
+                JournalPosition.objects.filter(pk=position.pk).update(offset=end)
+                moved += len(reports)
+        if abandoned:
+            path.unlink(missing_ok=True)
+    # Positions of deleted files (a concurrent drain may have recreated one as it finished).
+    gone = [
+        name
+        for name in JournalPosition.objects.values_list("file", flat=True)
+        if not (journal.directory() / name).exists()
+    ]
+    JournalPosition.objects.filter(file__in=gone).delete()
+    return moved
+
+
+def _insert_buffered(reports) -> None:
+    """Insert reports that waited in a buffer; a repeated key is skipped, and so is a report
+    whose action, target or office was deleted meanwhile (it would fail the whole batch)."""
+    reports = list(reports)
+    known = {
+        name: set(
+            model.objects.filter(pk__in={r[name] for r in reports}).values_list("pk", flat=True)
+        )
+        for name, model in (("action_id", CallAction), ("target_id", Target), ("office_id", Office))
+    }
+    CallReport.objects.bulk_create(
+        [
+            CallReport(**report)
+            for report in reports
+            if all(report[name] in ids for name, ids in known.items())
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
 
 
 # Sent inside the fold's locked transaction with the rows just folded, each beginning

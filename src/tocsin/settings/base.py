@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -107,9 +108,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 TOCSIN_REDIS_PREFIX = env.str("TOCSIN_REDIS_PREFIX", default="tocsin")
-# "redis" buffers call reports in Redis (needs REDIS_URL and a Redis that persists its data);
-# "off" writes each report straight to the database.
+# "off" writes each report straight to the database; "journal" appends it to a local file
+# that folding drains (one server: the web and task workers share TOCSIN_CALL_JOURNAL_DIR);
+# "redis" buffers it in Redis (needs REDIS_URL and a Redis that persists its data).
 TOCSIN_CALL_REPORT_BUFFER = env.str("TOCSIN_CALL_REPORT_BUFFER", default="off")
+if TOCSIN_CALL_REPORT_BUFFER not in ("off", "journal", "redis"):
+    raise ImproperlyConfigured("TOCSIN_CALL_REPORT_BUFFER must be off, journal or redis.")
+if TOCSIN_CALL_REPORT_BUFFER == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("TOCSIN_CALL_REPORT_BUFFER=redis needs REDIS_URL.")
+TOCSIN_CALL_JOURNAL_DIR = Path(
+    env.str("TOCSIN_CALL_JOURNAL_DIR", default=str(VAR_DIR / "call-journal"))
+)
 
 # Click-to-call. Without Twilio credentials the "console" backend only logs what it would do.
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")

@@ -1,0 +1,149 @@
+import multiprocessing
+import os
+import signal
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from tocsin.calls import journal, services
+from tocsin.calls.factories import CallActionFactory
+from tocsin.calls.models import CallReport, CallTally, JournalPosition, Outcome
+from tocsin.campaigns.factories import CampaignTargetFactory
+from tocsin.targets.factories import CustomTargetFactory, OfficeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def journaled(settings, tmp_path):
+    settings.TOCSIN_CALL_REPORT_BUFFER = "journal"
+    settings.TOCSIN_CALL_JOURNAL_DIR = tmp_path / "journal"
+    yield tmp_path / "journal"
+    journal.close_for_tests()
+
+
+@pytest.fixture
+def desk_action():
+    action = CallActionFactory()
+    desk = CustomTargetFactory()
+    office = OfficeFactory(target=desk)
+    CampaignTargetFactory(campaign=action.campaign, target=desk)
+    return action, desk, office
+
+
+def report(action, desk, office, key, outcome=Outcome.TALKED):
+    return services.report_call(
+        action, key=key, target_id=desk.pk, office_id=office.pk, outcome=outcome,
+        demand_ids=[], district=None,
+    )  # fmt: skip
+
+
+def line_for(action, desk, office, key=None) -> dict:
+    return {
+        "key": str(key or uuid.uuid4()), "action_id": action.pk, "target_id": desk.pk,
+        "office_id": office.pk, "outcome": Outcome.TALKED, "demands_raised": "", "place": "",
+        "answer": "", "created_at": timezone.now().isoformat(),
+    }  # fmt: skip
+
+
+def test_journaled_reports_reach_the_database_once_when_folded(journaled, desk_action):
+    action, desk, office = desk_action
+    key = uuid.uuid4()
+    report(action, desk, office, key)
+    report(action, desk, office, key)  # the double tap
+    report(action, desk, office, uuid.uuid4(), Outcome.BUSY)
+    assert not CallReport.objects.exists()  # nothing written on the request path
+    assert len(journal.files()) == 1
+
+    assert services.call_count(action) == 2
+    assert CallReport.objects.count() == 2
+    assert CallTally.objects.get(outcome=Outcome.BUSY).count == 1
+    assert services.drain_journal() == 0  # read once: nothing new the second time
+
+
+def test_a_drain_that_is_repeated_adds_nothing_twice(journaled, desk_action):
+    action, desk, office = desk_action
+    report(action, desk, office, uuid.uuid4())
+    report(action, desk, office, uuid.uuid4())
+    assert services.drain_journal() == 2
+    # As if the drain had died after inserting and before its position was recorded.
+    JournalPosition.objects.update(offset=0)
+    assert services.drain_journal() == 2
+    assert CallReport.objects.count() == 2
+
+
+def _write_and_wait(directory, lines, ready):
+    from django.conf import settings
+
+    settings.TOCSIN_CALL_JOURNAL_DIR = directory
+    for line in lines:
+        journal.record(line)
+    ready.set()
+    signal.pause()
+
+
+def test_a_killed_writer_loses_nothing_and_its_file_goes_once_drained(journaled, desk_action):
+    action, desk, office = desk_action
+    lines = [line_for(action, desk, office) for _ in range(300)]
+    context = multiprocessing.get_context("fork")
+    ready = context.Event()
+    writer = context.Process(target=_write_and_wait, args=(journaled, lines, ready))
+    writer.start()
+    assert ready.wait(20)
+    [path] = journal.files()
+    assert not journal.is_abandoned(path)  # its writer still holds it
+
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.join()
+    assert journal.is_abandoned(path)
+    with open(path, "ab") as cut_off:
+        cut_off.write(b'{"key": "a line the kill cut sh')  # never ended: never read
+    assert services.drain_journal() == 300
+    assert set(CallReport.objects.values_list("key", flat=True)) == {
+        uuid.UUID(line["key"]) for line in lines
+    }
+    assert journal.files() == []
+    assert not JournalPosition.objects.exists()
+
+
+def test_a_live_writers_file_stays_until_it_moves_on(journaled, desk_action, monkeypatch):
+    action, desk, office = desk_action
+    report(action, desk, office, uuid.uuid4())
+    services.drain_journal()
+    [first] = journal.files()  # drained, but this process may still write to it
+
+    monkeypatch.setattr(journal, "ROTATE_BYTES", 1)  # the next report starts a new file
+    report(action, desk, office, uuid.uuid4())
+    assert len(journal.files()) == 2
+    assert services.drain_journal() == 1
+    assert first not in journal.files()
+    assert len(journal.files()) == 1
+    assert CallReport.objects.count() == 2
+
+
+def test_unreadable_lines_and_deleted_offices_do_not_stop_the_drain(journaled, desk_action):
+    action, desk, office = desk_action
+    gone = OfficeFactory(target=desk)
+    kept = line_for(action, desk, office)
+    journal.record(line_for(action, desk, gone))
+    journal.record(kept)
+    [path] = journal.files()
+    with open(path, "ab") as damaged:
+        damaged.write(b"not json\n" + b'{"key": "1"}\n')
+    journal.record(line_for(action, desk, office))
+    gone.delete()
+
+    services.drain_journal()
+    assert CallReport.objects.count() == 2
+    assert CallReport.objects.filter(key=kept["key"]).exists()
+    assert services.drain_journal() == 0
+
+
+def test_the_journal_is_drained_after_switching_it_off(journaled, desk_action, settings):
+    action, desk, office = desk_action
+    report(action, desk, office, uuid.uuid4())
+    settings.TOCSIN_CALL_REPORT_BUFFER = "off"
+    report(action, desk, office, uuid.uuid4())  # straight to the database
+    assert CallReport.objects.count() == 1
+    assert services.call_count(action) == 2
