@@ -4,6 +4,7 @@ SIGKILL and restarted; then every promise is checked (see tocsin/petitions/tests
 
     .venv/bin/python bench/spike.py                 # 50,000 signatures, 64 clients
     .venv/bin/python bench/spike.py --signatures 5000 --clients 16
+    .venv/bin/python bench/spike.py --signature-buffer journal
 
 Uses a fresh database `tocsin_spike` on 127.0.0.1:5432 and a mail server on loopback.
 Exits 1 if any promise was broken.
@@ -27,6 +28,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--task-workers", type=int, default=2)
+    parser.add_argument("--signature-buffer", choices=["off", "journal"], default="off")
     args = parser.parse_args()
 
     for statement in (f"DROP DATABASE IF EXISTS {DATABASE}", f"CREATE DATABASE {DATABASE}"):
@@ -62,6 +64,7 @@ def main() -> int:
     report = run_spike(
         petition, args.signatures, args.clients, work, mail_timeout=1800,
         web_workers=args.web_workers, task_workers=args.task_workers,
+        signature_buffer=args.signature_buffer,
     )  # fmt: skip
     print("\n".join(report.lines()))
     print(f"whole drill, mail included: {time.monotonic() - started:.0f} s; logs in {work}")

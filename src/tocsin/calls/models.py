@@ -182,17 +182,6 @@ class CallReport(models.Model):
         return f"{self.target} · {self.get_outcome_display()}"
 
 
-class JournalPosition(models.Model):
-    """How far folding has read one call-journal file (see journal.py), moved on in the same
-    transaction as the reports read."""
-
-    file = models.CharField(max_length=100, unique=True)
-    offset = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.file} @ {self.offset}"
-
-
 class CallTally(models.Model):
     """Reports folded into counts per target, office, outcome, day and place."""
 

@@ -36,7 +36,6 @@ from .models import (
     CallReport,
     CallTally,
     DemandTally,
-    JournalPosition,
     Outcome,
     ScriptVariant,
 )
@@ -50,7 +49,6 @@ FOLD_BATCH = 5000
 REPORT_FACTS_CACHE_SECONDS = 30
 ACTION_CACHE_SECONDS = 10
 FOLD_LOCK_ID = 7_301_299  # any constant: serialises folds on PostgreSQL
-JOURNAL_LOCK_ID = 7_301_300  # and drains of the call journal
 OFFICE_HOURS = (9, 17)  # a congressional office is likely answered 9:00–17:00 on weekdays
 WASHINGTON_TIMEZONE = "America/New_York"
 
@@ -380,7 +378,7 @@ def drain_buffer(batch: int = FOLD_BATCH) -> int:
     with buffer.client().lock(f"{settings.TOCSIN_REDIS_PREFIX}:calls:drain", timeout=120):
         while items := buffer.peek(batch):
             with transaction.atomic():
-                _insert_buffered(
+                insert_buffered(
                     item | {"created_at": datetime.datetime.fromisoformat(item["created_at"])}
                     for item in items
                 )
@@ -390,36 +388,10 @@ def drain_buffer(batch: int = FOLD_BATCH) -> int:
 
 
 def drain_journal() -> int:
-    """Read each journal file from where the last drain stopped; delete the ones whose writer
-    is gone once they are read to the end. Returns how many lines were read."""
-    moved = 0
-    for path in journal.files():
-        # Asked before reading: a file abandoned now gets no more lines, so reading it to the
-        # end below reads everything it will ever hold.
-        abandoned = journal.is_abandoned(path)
-        while True:
-            with transaction.atomic():
-                advisory_lock(JOURNAL_LOCK_ID)
-                position, _ = JournalPosition.objects.get_or_create(file=path.name)
-                reports, end = journal.read_from(path, position.offset)
-                if end == position.offset:
-                    break
-                _insert_buffered(reports)
-                JournalPosition.objects.filter(pk=position.pk).update(offset=end)
-                moved += len(reports)
-        if abandoned:
-            path.unlink(missing_ok=True)
-    # Positions of deleted files (a concurrent drain may have recreated one as it finished).
-    gone = [
-        name
-        for name in JournalPosition.objects.values_list("file", flat=True)
-        if not (journal.directory() / name).exists()
-    ]
-    JournalPosition.objects.filter(file__in=gone).delete()
-    return moved
+    return journal.JOURNAL.drain()
 
 
-def _insert_buffered(reports) -> None:
+def insert_buffered(reports) -> None:
     """Insert reports that waited in a buffer; a repeated key is skipped, and so is a report
     whose action, target or office was deleted meanwhile (it would fail the whole batch)."""
     reports = list(reports)

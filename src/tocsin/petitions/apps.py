@@ -7,6 +7,6 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Petitions")
 
     def ready(self) -> None:
-        from . import signals
+        from . import intake, signals  # noqa: F401 (intake registers its journal)
 
         signals.connect()

@@ -59,6 +59,84 @@ def _insert_in_two_statements(db, values: list, task, backend) -> int | None:
     return row[0]
 
 
+def insert_batch(signatures: list[Signature], *, task) -> None:
+    """Insert a batch, skipping addresses that have signed (in the database or earlier in the
+    batch), and enqueue `task(signature_id)` for each new one that is not held; in the current
+    transaction. Each new one gets its pk; `created_at` is kept as given. On PostgreSQL it is
+    one statement, on SQLite two."""
+    if not signatures:
+        return
+    db = connections[DEFAULT_DB_ALIAS]
+    backend = task_backends[task.backend]
+    fields = _signature_fields()
+    values = [
+        value
+        for signature in signatures
+        for value in _values(db, signature, fields, add=signature.created_at is None)
+    ]
+    in_database = isinstance(backend, DatabaseBackend)
+    if db.vendor == "postgresql" and in_database:
+        template = _values(db, _task_row(task, backend), _task_fields(with_id=False))
+        sql, params = _batch_postgresql_sql(len(signatures)), values + template
+    else:
+        sql, params = _batch_signature_sql(len(signatures)), values
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        new = {(petition_id, email): pk for pk, petition_id, email in cursor.fetchall()}
+    for signature in signatures:
+        pk = new.pop((signature.petition_id, signature.email), None)
+        if pk is not None:
+            signature.pk, signature._state.adding, signature._state.db = pk, False, db.alias
+    queued = [s.pk for s in signatures if s.pk is not None and s.held_at is None]
+    if not queued or (db.vendor == "postgresql" and in_database):
+        return
+    if not in_database:
+        for signature_id in queued:
+            task.enqueue(signature_id)
+        return
+    with db.cursor() as cursor:
+        cursor.executemany(
+            _task_sql(),
+            [_values(db, _task_row(task, backend, pk), _all_task_fields()) for pk in queued],
+        )
+
+
+def _batch_signature_sql(rows: int) -> str:
+    """The signature INSERT for `rows` rows, returning each new row's id, petition and email."""
+    row = f"({_placeholders(_signature_fields())})"
+    pk, petition, email = (
+        _quoted(Signature._meta.get_field(name).column) for name in ("id", "petition", "email")
+    )
+    return (
+        _signature_sql()
+        .replace(f"VALUES {row}", "VALUES " + ", ".join([row] * rows))
+        .replace(f"RETURNING {pk}", f"RETURNING {pk}, {petition}, {email}")
+    )
+
+
+def _batch_postgresql_sql(rows: int) -> str:
+    """One statement: the signatures, and a task for each new one that is not held. The task
+    ids come from gen_random_uuid(), as the task model's own default is a random UUID."""
+    held = _quoted(Signature._meta.get_field("held_at").column)
+    pk, petition, email = (
+        _quoted(Signature._meta.get_field(name).column) for name in ("id", "petition", "email")
+    )
+    arguments = _quoted(DBTaskResult._meta.get_field("args_kwargs").column)
+    task_id = _quoted(DBTaskResult._meta.pk.column)
+    signatures = _batch_signature_sql(rows).replace(
+        f"RETURNING {pk}, {petition}, {email}", f"RETURNING {pk}, {petition}, {email}, {held}"
+    )
+    return (
+        f"WITH new_signature AS ({signatures}), "  # noqa: S608
+        f"new_task AS (INSERT INTO {_quoted(DBTaskResult._meta.db_table)} "
+        f"({_columns(_task_fields(with_id=False))}, {task_id}, {arguments}) "
+        f"SELECT {_placeholders(_task_fields(with_id=False))}, gen_random_uuid(), "
+        f"jsonb_build_object('args', jsonb_build_array({pk}), 'kwargs', '{{}}'::jsonb) "
+        f"FROM new_signature WHERE {held} IS NULL) "
+        f"SELECT {pk}, {petition}, {email} FROM new_signature"
+    )
+
+
 def _insert_with_orm(signature: Signature, task) -> int | None:
     try:
         with transaction.atomic():
@@ -85,8 +163,9 @@ def _task_row(task, backend, signature_id=None) -> DBTaskResult:
     return row
 
 
-def _values(db, instance, fields) -> list:
-    return [field.get_db_prep_save(field.pre_save(instance, True), db) for field in fields]
+def _values(db, instance, fields, add=True) -> list:
+    # add=False keeps a given created_at (auto_now_add fills it in only when adding).
+    return [field.get_db_prep_save(field.pre_save(instance, add), db) for field in fields]
 
 
 @cache
@@ -95,9 +174,13 @@ def _signature_fields() -> list:
 
 
 @cache
-def _task_fields() -> list:
+def _task_fields(with_id: bool = True) -> list:
     """Every column but the arguments, which carry the signature's id once it exists."""
-    return [field for field in DBTaskResult._meta.concrete_fields if field.name != "args_kwargs"]
+    return [
+        field
+        for field in DBTaskResult._meta.concrete_fields
+        if field.name != "args_kwargs" and (with_id or not field.primary_key)
+    ]
 
 
 @cache

@@ -10,6 +10,7 @@ over a limit is not refused: it is held for review, quietly.
 
 import os
 import time
+from collections import Counter
 from functools import cache
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from tocsin.core.tallies import add_counts
 from .models import PetitionAction, SigningCount
 
 SHARDS = 8
+SUM_KEYS_AT_ONCE = 100
 # A window's counter, less the shard: the rows whose counts add up to the window's total.
 KEY = ("petition", "kind", "value", "window", "bucket")
 
@@ -30,40 +32,62 @@ def _limits() -> dict[str, list[tuple[int, int]]]:
     return settings.TOCSIN_SIGN_LIMITS
 
 
-def _over_in_redis(petition_id: int, values: dict[str, str]) -> bool:
-    now = int(time.time())
+def holds(entries: list[tuple[int, dict[str, str], float]]) -> list[bool]:
+    """For each signature, in order, as (petition id, {kind: value}, when signed in seconds
+    since the epoch): whether it goes over a limit. Every one of them is counted."""
+    per_entry = [
+        [
+            (petition_id, kind, value, window, int(at) // window, most)
+            for kind, value in values.items()
+            for window, most in _limits().get(kind, [])
+        ]
+        for petition_id, values, at in entries
+    ]
+    if not any(per_entry):
+        return [False] * len(entries)
+    if counting_in_database():
+        return _holds_in_database(per_entry)
+    return _holds_in_redis(per_entry)
+
+
+def _holds_in_redis(per_entry) -> list[bool]:
     pipe = redis_client().pipeline(transaction=False)
-    checks = []
-    for kind, value in values.items():
-        for window, most in _limits().get(kind, []):
-            key = (
-                f"{settings.TOCSIN_REDIS_PREFIX}:sign:{petition_id}:{kind}:{value}:"
-                f"{window}:{now // window}"
-            )
+    for windows in per_entry:
+        for petition_id, kind, value, window, bucket, _most in windows:
+            key = ":".join(
+                map(str, (settings.TOCSIN_REDIS_PREFIX, "sign", petition_id, kind, value, window,
+                          bucket))
+            )  # fmt: skip
             pipe.incr(key)
             pipe.expire(key, window * 2)
-            checks.append(most)
-    counts = pipe.execute()[::2]
-    return any(count > most for count, most in zip(counts, checks, strict=True))
+    counts = iter(pipe.execute()[::2])
+    # Every count is read (any() would stop early), so each signature gets its own.
+    return [max([next(counts) - window[-1] for window in windows], default=0) > 0
+            for windows in per_entry]  # fmt: skip
 
 
-def _over_in_database(petition: PetitionAction, values: dict[str, str]) -> bool:
-    now = int(time.time())
-    windows = [
-        (kind, value, window, now // window, most)
-        for kind, value in values.items()
-        for window, most in _limits().get(kind, [])
-    ]
-    if not windows:
-        return False
-    shard = os.getpid() % SHARDS
-    keys = [(petition.pk, *window[:4]) for window in windows]
-    add_counts(SigningCount, [*KEY, "shard"], [(*key, shard, 1) for key in keys])
+def _holds_in_database(per_entry) -> list[bool]:
+    keys = list({window[:-1] for windows in per_entry for window in windows})
+    running = {}
     with connection.cursor() as cursor:
-        # Raw SQL: this runs for every signature, and the ORM's Q-building cost more than it.
-        cursor.execute(_sum_sql(len(keys)), [part for key in keys for part in key])
-        totals = {(kind, value, window): total for kind, value, window, total in cursor}
-    return any(totals[kind, value, window] > most for kind, value, window, _, most in windows)
+        for start in range(0, len(keys), SUM_KEYS_AT_ONCE):
+            chunk = keys[start : start + SUM_KEYS_AT_ONCE]
+            # Raw SQL: this runs for every signature, and the ORM's Q-building cost more.
+            cursor.execute(_sum_sql(len(chunk)), [part for key in chunk for part in key])
+            running.update({tuple(row[:-1]): row[-1] for row in cursor})
+    added: Counter = Counter()
+    over = []
+    for windows in per_entry:
+        held = False
+        for window in windows:
+            key = window[:-1]
+            running[key] = running.get(key, 0) + 1
+            added[key] += 1
+            held |= running[key] > window[-1]
+        over.append(held)
+    shard = os.getpid() % SHARDS
+    add_counts(SigningCount, [*KEY, "shard"], [(*key, shard, n) for key, n in added.items()])
+    return over
 
 
 @cache
@@ -71,10 +95,11 @@ def _sum_sql(rows: int) -> str:
     quote = connection.ops.quote_name
     c = {name: quote(SigningCount._meta.get_field(name).column) for name in (*KEY, "count")}
     match = "(" + " AND ".join(f"{c[name]} = %s" for name in KEY) + ")"
+    key = ", ".join(c[name] for name in KEY)
     return (
-        f"SELECT {c['kind']}, {c['value']}, {c['window']}, SUM({c['count']}) "  # noqa: S608
+        f"SELECT {key}, SUM({c['count']}) "  # noqa: S608
         f"FROM {quote(SigningCount._meta.db_table)} WHERE {' OR '.join([match] * rows)} "
-        f"GROUP BY {c['kind']}, {c['value']}, {c['window']}"
+        f"GROUP BY {key}"
     )
 
 
@@ -91,8 +116,10 @@ def forget_old_counts() -> int:
     return SigningCount.objects.filter(ended).delete()[0] if ended else 0
 
 
+def limited_values(*, ip_hash: str, domain: str, country: str) -> dict[str, str]:
+    return {k: v for k, v in (("ip", ip_hash), ("domain", domain), ("country", country)) if v}
+
+
 def over_limit(petition: PetitionAction, *, ip_hash: str, domain: str, country: str) -> bool:
-    values = {k: v for k, v in (("ip", ip_hash), ("domain", domain), ("country", country)) if v}
-    if counting_in_database():
-        return _over_in_database(petition, values)
-    return _over_in_redis(petition.pk, values)
+    values = limited_values(ip_hash=ip_hash, domain=domain, country=country)
+    return holds([(petition.pk, values, time.time())])[0]

@@ -21,7 +21,7 @@ from tocsin.core.memo import forget, remembered
 from tocsin.core.writes import serialised_write
 from tocsin.districts import services as districts
 
-from . import limits, moderation
+from . import intake, limits, moderation
 from .insert import insert_signature
 from .models import PetitionAction, PetitionCount, PetitionHour, Signature
 
@@ -102,11 +102,20 @@ def sign(petition: PetitionAction, *, name, email, postcode, country, comment, c
          language, ip_address="", hold=False) -> SignResult:  # fmt: skip
     """Record a signature once. Signing again sends the confirmation again (at most every ten
     minutes) and changes nothing else; the answer to the signer is the same either way.
-    `hold` keeps it for review (it failed a check) as if it were over a rate limit."""
+    `hold` keeps it for review (it failed a check) as if it were over a rate limit.
+    With the signature journal it is stored just after the answer goes out (see intake), and
+    the result says only that it was taken."""
     from .tasks import send_confirmation
 
     email = normalize_email(email)
     address = moderation.address_hashes(ip_address)
+    if intake.enabled():
+        # Stored right after the answer goes out, with the limits counted then (see intake).
+        intake.record(
+            petition, email=email, name=name, postcode=postcode, country=country,
+            comment=comment, consents=consents, language=language, hold=hold, **address,
+        )  # fmt: skip
+        return SignResult(None, True)
     domain = email.rpartition("@")[2]
     with _signing_transaction():
         held = hold or limits.over_limit(
@@ -132,17 +141,26 @@ def sign(petition: PetitionAction, *, name, email, postcode, country, comment, c
         if insert_signature(signature, task=None if held else send_confirmation) is not None:
             return SignResult(signature, True)
     with serialised_write():
-        resent = Signature.objects.filter(
-            petition=petition,
-            email=email,
-            confirmed_at__isnull=True,
-            held_at__isnull=True,
-            mailed_at__lt=timezone.now() - RESEND_AFTER,
-        ).update(mailed_at=timezone.now())
-        if resent:
-            signature = Signature.objects.get(petition=petition, email=email)
-            send_confirmation.enqueue(signature.pk)
+        resend_if_due(petition.pk, email)
     return SignResult(None, False)
+
+
+def resend_if_due(petition_id: int, email: str) -> bool:
+    """Signing again: the confirmation mail once more, if the last went out long enough ago
+    and the signature still waits for it."""
+    from .tasks import send_confirmation
+
+    resent = Signature.objects.filter(
+        petition_id=petition_id,
+        email=email,
+        confirmed_at__isnull=True,
+        held_at__isnull=True,
+        mailed_at__lt=timezone.now() - RESEND_AFTER,
+    ).update(mailed_at=timezone.now())
+    if resent:
+        signature = Signature.objects.get(petition_id=petition_id, email=email)
+        send_confirmation.enqueue(signature.pk)
+    return bool(resent)
 
 
 def _signing_transaction():

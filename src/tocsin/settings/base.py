@@ -109,16 +109,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 TOCSIN_REDIS_PREFIX = env.str("TOCSIN_REDIS_PREFIX", default="tocsin")
 # "off" writes each report straight to the database; "journal" appends it to a local file
-# that folding drains (one server: the web and task workers share TOCSIN_CALL_JOURNAL_DIR);
+# that folding drains (one server: the web and task workers share TOCSIN_JOURNAL_DIR);
 # "redis" buffers it in Redis (needs REDIS_URL and a Redis that persists its data).
 TOCSIN_CALL_REPORT_BUFFER = env.str("TOCSIN_CALL_REPORT_BUFFER", default="off")
 if TOCSIN_CALL_REPORT_BUFFER not in ("off", "journal", "redis"):
     raise ImproperlyConfigured("TOCSIN_CALL_REPORT_BUFFER must be off, journal or redis.")
 if TOCSIN_CALL_REPORT_BUFFER == "redis" and not REDIS_URL:
     raise ImproperlyConfigured("TOCSIN_CALL_REPORT_BUFFER=redis needs REDIS_URL.")
-TOCSIN_CALL_JOURNAL_DIR = Path(
-    env.str("TOCSIN_CALL_JOURNAL_DIR", default=str(VAR_DIR / "call-journal"))
-)
+# "journal" stores each signature right after answering, in batches, from a local file (see
+# petitions/intake.py; one server); "off" inserts it while the signer waits.
+TOCSIN_SIGNATURE_BUFFER = env.str("TOCSIN_SIGNATURE_BUFFER", default="off")
+if TOCSIN_SIGNATURE_BUFFER not in ("off", "journal"):
+    raise ImproperlyConfigured("TOCSIN_SIGNATURE_BUFFER must be off or journal.")
+# Where journaled records wait to be drained into the database (see core/journal.py).
+TOCSIN_JOURNAL_DIR = Path(env.str("TOCSIN_JOURNAL_DIR", default=str(VAR_DIR / "journal")))
 
 # Click-to-call. Without Twilio credentials the "console" backend only logs what it would do.
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")

@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from tocsin.calls import journal, services
 from tocsin.calls.factories import CallActionFactory
-from tocsin.calls.models import CallReport, CallTally, JournalPosition, Outcome
+from tocsin.calls.models import CallReport, CallTally, Outcome
 from tocsin.campaigns.factories import CampaignTargetFactory
+from tocsin.core import journal as core_journal
+from tocsin.core.models import JournalPosition
 from tocsin.targets.factories import CustomTargetFactory, OfficeFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,9 +20,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def journaled(settings, tmp_path):
     settings.TOCSIN_CALL_REPORT_BUFFER = "journal"
-    settings.TOCSIN_CALL_JOURNAL_DIR = tmp_path / "journal"
-    yield tmp_path / "journal"
-    journal.close_for_tests()
+    settings.TOCSIN_JOURNAL_DIR = tmp_path
+    yield tmp_path / "calls"
+    journal.JOURNAL.close()
 
 
 @pytest.fixture
@@ -54,7 +56,7 @@ def test_journaled_reports_reach_the_database_once_when_folded(journaled, desk_a
     report(action, desk, office, key)  # the double tap
     report(action, desk, office, uuid.uuid4(), Outcome.BUSY)
     assert not CallReport.objects.exists()  # nothing written on the request path
-    assert len(journal.files()) == 1
+    assert len(journal.JOURNAL.files()) == 1
 
     assert services.call_count(action) == 2
     assert CallReport.objects.count() == 2
@@ -76,7 +78,7 @@ def test_a_drain_that_is_repeated_adds_nothing_twice(journaled, desk_action):
 def _write_and_wait(directory, lines, ready):
     from django.conf import settings
 
-    settings.TOCSIN_CALL_JOURNAL_DIR = directory
+    settings.TOCSIN_JOURNAL_DIR = directory.parent
     for line in lines:
         journal.record(line)
     ready.set()
@@ -91,19 +93,19 @@ def test_a_killed_writer_loses_nothing_and_its_file_goes_once_drained(journaled,
     writer = context.Process(target=_write_and_wait, args=(journaled, lines, ready))
     writer.start()
     assert ready.wait(20)
-    [path] = journal.files()
-    assert not journal.is_abandoned(path)  # its writer still holds it
+    [path] = journal.JOURNAL.files()
+    assert not journal.JOURNAL.is_abandoned(path)  # its writer still holds it
 
     os.kill(writer.pid, signal.SIGKILL)
     writer.join()
-    assert journal.is_abandoned(path)
+    assert journal.JOURNAL.is_abandoned(path)
     with open(path, "ab") as cut_off:
         cut_off.write(b'{"key": "a line the kill cut sh')  # never ended: never read
     assert services.drain_journal() == 300
     assert set(CallReport.objects.values_list("key", flat=True)) == {
         uuid.UUID(line["key"]) for line in lines
     }
-    assert journal.files() == []
+    assert journal.JOURNAL.files() == []
     assert not JournalPosition.objects.exists()
 
 
@@ -111,14 +113,14 @@ def test_a_live_writers_file_stays_until_it_moves_on(journaled, desk_action, mon
     action, desk, office = desk_action
     report(action, desk, office, uuid.uuid4())
     services.drain_journal()
-    [first] = journal.files()  # drained, but this process may still write to it
+    [first] = journal.JOURNAL.files()  # drained, but this process may still write to it
 
-    monkeypatch.setattr(journal, "ROTATE_BYTES", 1)  # the next report starts a new file
+    monkeypatch.setattr(core_journal, "ROTATE_BYTES", 1)  # the next report starts a new file
     report(action, desk, office, uuid.uuid4())
-    assert len(journal.files()) == 2
+    assert len(journal.JOURNAL.files()) == 2
     assert services.drain_journal() == 1
-    assert first not in journal.files()
-    assert len(journal.files()) == 1
+    assert first not in journal.JOURNAL.files()
+    assert len(journal.JOURNAL.files()) == 1
     assert CallReport.objects.count() == 2
 
 
@@ -128,7 +130,7 @@ def test_unreadable_lines_and_deleted_offices_do_not_stop_the_drain(journaled, d
     kept = line_for(action, desk, office)
     journal.record(line_for(action, desk, gone))
     journal.record(kept)
-    [path] = journal.files()
+    [path] = journal.JOURNAL.files()
     with open(path, "ab") as damaged:
         damaged.write(b"not json\n" + b'{"key": "1"}\n')
     journal.record(line_for(action, desk, office))

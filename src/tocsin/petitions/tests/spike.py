@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 
 ANSWERED = {200, 302, 303}
@@ -77,10 +78,15 @@ class Cluster:
     smtp_port: int
     web_workers: int = 3
     task_workers: int = 1
+    signature_buffer: str = "off"
     port: int = field(default_factory=free_port)
     gunicorn: subprocess.Popen | None = None
     workers: list[subprocess.Popen] = field(default_factory=list)
     kills: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def journal_dir(self) -> Path:
+        return self.log_dir / "journal"
 
     @property
     def env(self) -> dict[str, str]:
@@ -93,7 +99,9 @@ class Cluster:
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(self.smtp_port),
             "TOCSIN_VAR_DIR": str(self.log_dir),
+            "TOCSIN_JOURNAL_DIR": str(self.journal_dir),
             "TOCSIN_SIGN_LIMITS": "{}",
+            "TOCSIN_SIGNATURE_BUFFER": self.signature_buffer,
             "REDIS_URL": "",
             "LOG_LEVEL": "WARNING",
         }
@@ -334,7 +342,8 @@ class Report:
 
 
 def run_spike(petition, signatures: int, clients: int, log_dir: Path, mail_timeout: float = 300,
-              web_workers: int = 3, task_workers: int = 1) -> Report:  # fmt: skip
+              web_workers: int = 3, task_workers: int = 1,
+              signature_buffer: str = "off") -> Report:  # fmt: skip
     """The whole drill against `petition` (which must have no signatures yet)."""
     from aiosmtpd.controller import Controller
 
@@ -344,14 +353,18 @@ def run_spike(petition, signatures: int, clients: int, log_dir: Path, mail_timeo
     handler = CountingHandler()
     smtp = Controller(handler, hostname="127.0.0.1", port=free_port())
     smtp.start()
-    cluster = Cluster(log_dir, smtp.port, web_workers=web_workers, task_workers=task_workers)
+    cluster = Cluster(log_dir, smtp.port, web_workers=web_workers, task_workers=task_workers,
+                      signature_buffer=signature_buffer)  # fmt: skip
     run = f"{timezone.now():%H%M%S}"
     emails = [f"spike-{run}-{n}@example.org" for n in range(signatures)]
     chaos = [(0.2, "web"), (0.35, "task"), (0.5, "web"), (0.65, "task"), (0.8, "web")]
     try:
         cluster.start()
         outcome = sign_all(cluster, petition.campaign.slug, emails, clients, chaos)
-        wait_for_mail(timeout=mail_timeout)
+        # Draining here (recover_tasks) reads the journals the web workers write, with the
+        # workers' settings, as the cron job does in production.
+        with override_settings(TOCSIN_JOURNAL_DIR=cluster.journal_dir, TOCSIN_SIGN_LIMITS={}):
+            wait_for_mail(timeout=mail_timeout)
     finally:
         cluster.stop()
         smtp.stop()

@@ -114,3 +114,36 @@ def test_another_task_backend_goes_through_the_orm(settings):
     assert Signature.objects.filter(pk=signature_id).exists()
     assert not DBTaskResult.objects.exists()
     assert insert.insert_signature(new_signature(petition), task=send_confirmation) is None
+
+
+def test_a_batch_writes_what_the_orm_and_the_task_library_write():
+    petition = PetitionFactory()
+    insert.insert_signature(new_signature(petition, "first@example.org"), task=send_confirmation)
+    signed_at = timezone.now() - datetime.timedelta(seconds=30)
+    batch = [
+        new_signature(petition, "ana@example.org", created_at=signed_at),
+        new_signature(petition, "first@example.org"),  # signed before the batch
+        new_signature(petition, "held@example.org", held_at=MAILED_AT),
+        new_signature(petition, "ana@example.org"),  # twice in the batch
+    ]
+
+    insert.insert_batch(batch, task=send_confirmation)
+
+    assert [s.pk is not None for s in batch] == [True, False, True, False]
+    assert Signature.objects.count() == 3
+    written = Signature.objects.get(email="ana@example.org")
+    assert written.pk == batch[0].pk
+    assert written.created_at == signed_at  # when it was signed, not when it was stored
+    by_orm = new_signature(petition, "bo@example.org")
+    by_orm.save()
+    by_orm.refresh_from_db()
+    for field in Signature._meta.concrete_fields:
+        if field.name not in ("id", "email", "created_at"):
+            assert getattr(written, field.name) == getattr(by_orm, field.name), field.name
+
+    # One task for the new one that is not held (and the one from before the batch).
+    task = DBTaskResult.objects.get(args_kwargs__args=[written.pk])
+    assert DBTaskResult.objects.count() == 2
+    library = DBTaskResult.objects.get(pk=send_confirmation.enqueue(written.pk).id)
+    assert comparable(task) == comparable(library)
+    assert task.task_result.args == [written.pk]

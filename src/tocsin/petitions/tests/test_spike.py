@@ -10,11 +10,15 @@ from tocsin.petitions.tests.spike import run_spike
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_spike_with_killed_workers_loses_and_doubles_nothing(tmp_path):
+@pytest.mark.parametrize("signature_buffer", ["off", "journal"])
+def test_a_spike_with_killed_workers_loses_and_doubles_nothing(tmp_path, signature_buffer):
     if connection.vendor != "postgresql":
         pytest.skip("the drill runs on PostgreSQL, the production database")
     petition = PetitionFactory()
-    report = run_spike(petition, signatures=2_000, clients=12, log_dir=tmp_path, mail_timeout=120)
+    report = run_spike(
+        petition, signatures=2_000, clients=12, log_dir=tmp_path, mail_timeout=120,
+        signature_buffer=signature_buffer,
+    )  # fmt: skip
     print("\n".join(report.lines()))
     assert report.kills == {"web worker": 3, "task worker": 2}
     assert report.answered == 2_000

@@ -4,6 +4,8 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from tocsin.core import journal
+
 
 class Command(BaseCommand):
     help = (
@@ -11,7 +13,9 @@ class Command(BaseCommand):
         "(killed, out of memory, server restarted), so no mail is lost. Tocsin's tasks are "
         "safe to run twice: a confirmation already sent is not sent again. On PostgreSQL it "
         "also refreshes the queue's statistics after a surge, so workers keep finding the next "
-        "task with the index instead of sorting the whole queue."
+        "task with the index instead of sorting the whole queue. It also drains the journals "
+        "(signatures and call reports waiting in local files), including those of web workers "
+        "that died."
     )
 
     def add_arguments(self, parser):
@@ -29,9 +33,13 @@ class Command(BaseCommand):
             started_at__lt=timezone.now() - timezone.timedelta(seconds=after),
         )
         count = abandoned.update(status=TaskResultStatus.READY, started_at=None)
+        drained = journal.drain_all()
         analysed = refresh_statistics_after_a_surge()
         if options["verbosity"] >= 1:
             self.stdout.write(f"Put {count} abandoned tasks back in the queue.")
+            self.stdout.write(
+                "Drained " + ", ".join(f"{n} {name}" for name, n in drained.items()) + "."
+            )
             if analysed:
                 self.stdout.write("Refreshed the task queue's statistics.")
 
