@@ -1,7 +1,10 @@
 import csv
+from functools import lru_cache
+from types import SimpleNamespace
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET, require_http_methods
@@ -9,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tocsin.campaigns.models import Campaign
 
 from . import challenge, services
-from .forms import SignForm
+from .forms import SignatureInput, SignForm
 from .models import PetitionAction
 
 
@@ -36,29 +39,23 @@ def petition_and_organizations(request: HttpRequest, slug: str):
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     petition, organizations = petition_and_organizations(request, slug)
     campaign = petition.campaign
+    open_for_signing = campaign.is_open and petition.is_collecting
+    if request.method == "POST" and open_for_signing:
+        submitted = SignatureInput.parse(
+            request.POST, petition=petition, organizations=organizations
+        )
+        if submitted is not None:
+            if not submitted.looks_automated:
+                _sign(request, petition, submitted, submitted.consents)
+            # The same answer whether new, repeated or held back: nothing to learn from it.
+            return HttpResponseRedirect(_check_email_path(slug))
     data = request.POST if request.method == "POST" else None
     form = SignForm(data, organizations=organizations, petition=petition)
-    open_for_signing = campaign.is_open and petition.is_collecting
     if request.method == "POST" and open_for_signing and form.is_valid():
+        # Only if SignatureInput ever refused what the form accepts: the form has the say.
         if not form.looks_automated:
-            services.sign(
-                petition,
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data["email"],
-                postcode=form.cleaned_data["postcode"],
-                country=form.cleaned_data["country"],
-                comment=form.cleaned_data["comment"],
-                consents=[
-                    {"organization": c.organization.pk, "wording": c.wording}
-                    for c in form.chosen_consents()
-                ],
-                language=get_language(),
-                ip_address=request.META.get("REMOTE_ADDR", ""),
-                hold=petition.ask_for_challenge
-                and not challenge.solved(request.POST.get("altcha", "")),
-            )
-        # The same answer whether new, repeated or held back: nothing to learn from it.
-        return redirect("petitions:check-email", slug=slug)
+            _sign(request, petition, SimpleNamespace(**form.cleaned_data), form.chosen_consents())
+        return HttpResponseRedirect(_check_email_path(slug))
     context = {
         "campaign": campaign,
         "petition": petition,
@@ -72,6 +69,31 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             "challenge_strings": challenge.widget_strings(),
         }
     return render(request, "petitions/sign.html", context, status=400 if form.is_bound else 200)
+
+
+def _sign(request, petition, submitted, consents) -> None:
+    services.sign(
+        petition,
+        name=submitted.name,
+        email=submitted.email,
+        postcode=submitted.postcode,
+        country=submitted.country,
+        comment=submitted.comment,
+        consents=[{"organization": c.organization.pk, "wording": c.wording} for c in consents],
+        language=get_language(),
+        ip_address=request.META.get("REMOTE_ADDR", ""),
+        hold=petition.ask_for_challenge and not challenge.solved(request.POST.get("altcha", "")),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _check_email_url(script_prefix: str, urlconf, slug: str) -> str:
+    return reverse("petitions:check-email", urlconf=urlconf, kwargs={"slug": slug})
+
+
+def _check_email_path(slug: str) -> str:
+    # Every signature is answered with it: reversed once per petition.
+    return _check_email_url(get_script_prefix(), get_urlconf(), slug)
 
 
 @require_GET
