@@ -13,8 +13,12 @@ writes to it; the kernel drops the lock when the process dies, even on SIGKILL, 
 lock can be taken gets no more lines and is deleted once drained. Writers move on to a new
 file after ROTATE_SECONDS or ROTATE_BYTES, so drained lines do not linger on disk.
 
-The web workers and whatever drains (`tocsin recover-tasks`, every minute, and the web workers
-themselves after answering, see `after_request`) must share TOCSIN_JOURNAL_DIR: one machine.
+Draining happens in one of two ways. A `tocsin drain-journals --every 0.2` service does it
+several times a second, apart from the web workers, which then only append. Without that
+service, each web worker stores its own new lines right after answering a request (see
+`after_request`), in batches. Either way `tocsin recover-tasks` (every minute) drains whatever
+is left, the files of workers that died included. All of them must share TOCSIN_JOURNAL_DIR:
+one machine.
 """
 
 import fcntl
@@ -41,6 +45,8 @@ SUFFIX = ".jsonl"
 # the point), and every FULL_DRAIN_SECONDS also the files of workers that died.
 DRAIN_OWN_EVERY_SECONDS = 0.2
 FULL_DRAIN_SECONDS = 5.0
+# A drain-journals service that beat this recently does the draining instead of the workers.
+DRAINER_FRESH_SECONDS = 3.0
 
 logger = logging.getLogger(__name__)
 _journals: dict[str, "Journal"] = {}
@@ -231,9 +237,38 @@ def drain_all() -> dict[str, int]:
     return {name: journal.drain() for name, journal in _journals.items()}
 
 
+def _heartbeat() -> Path:
+    return Path(settings.TOCSIN_JOURNAL_DIR) / ".drainer-alive"
+
+
+def beat() -> None:
+    """`tocsin drain-journals --every` says it is at work: the web workers leave it to it."""
+    path = _heartbeat()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+
+
+_drainer_seen = {"checked": 0.0, "running": False}
+
+
+def drainer_is_running() -> bool:
+    """Whether a drain-journals service beat in the last DRAINER_FRESH_SECONDS (looked up at
+    most once a second per process)."""
+    now = time.monotonic()
+    if now - _drainer_seen["checked"] >= 1.0:
+        try:
+            age = time.time() - _heartbeat().stat().st_mtime
+        except FileNotFoundError:
+            age = float("inf")
+        _drainer_seen.update(checked=now, running=age < DRAINER_FRESH_SECONDS)
+    return _drainer_seen["running"]
+
+
 def after_request(**kwargs) -> None:
     """Connected to request_finished: by then the answer has gone out, so the supporter does
     not wait for this."""
+    if drainer_is_running():
+        return
     for journal in _journals.values():
         if journal.drains_after_requests:
             try:

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 import redis
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -27,6 +28,7 @@ def journaled(settings, tmp_path, monkeypatch):
     settings.TOCSIN_SIGN_LIMITS = {}
     # As in a fresh worker: its first answer is followed by a full drain.
     monkeypatch.setattr(intake.JOURNAL, "_fully_drained_at", 0.0)
+    monkeypatch.setattr(core_journal, "_drainer_seen", {"checked": 0.0, "running": False})
     yield tmp_path / "signatures"
     intake.JOURNAL.close()
 
@@ -156,3 +158,21 @@ def test_bad_lines_and_deleted_petitions_do_not_stop_the_drain(journaled):
         "ana@example.org", "bo@example.org",
     }  # fmt: skip
     assert services.fold_counts(petition).pending == 2
+
+
+def test_the_workers_leave_the_draining_to_a_running_drain_service(client, journaled, monkeypatch):
+    core_journal.beat()  # a drain-journals service at work
+    petition = PetitionFactory()
+    sign(client, petition)
+    assert not Signature.objects.exists()  # left to the service
+
+    call_command("drain_journals", verbosity=0)  # what it does several times a second
+    assert Signature.objects.get().email == "ana@example.org"
+
+    # The service stopped: the workers store their own lines again.
+    stale = timezone.now().timestamp() - 60
+    os.utime(journaled.parent / ".drainer-alive", (stale, stale))
+    monkeypatch.setitem(core_journal._drainer_seen, "checked", 0.0)
+    monkeypatch.setattr(intake.JOURNAL, "_fully_drained_at", 0.0)
+    sign(client, petition, email="bo@example.org")
+    assert Signature.objects.count() == 2
