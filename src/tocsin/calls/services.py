@@ -6,6 +6,7 @@ every few seconds, under a lock, and the public count is read from the tallies.
 """
 
 import datetime
+import logging
 import math
 import uuid
 from collections import Counter
@@ -40,6 +41,7 @@ from .models import (
     ScriptVariant,
 )
 
+logger = logging.getLogger(__name__)
 COUNT_CACHE_SECONDS = 5
 LINE_HEALTH_CACHE_SECONDS = 60
 LINE_HEALTH_DAYS = 7
@@ -312,7 +314,10 @@ def report_call(
         "answer": answer,
     }
     if journal.enabled():
-        return journal.record(values | {"created_at": timezone.now().isoformat()})
+        try:
+            return journal.record(values | {"created_at": timezone.now().isoformat()})
+        except OSError as error:  # a full disk, a directory it may not write to
+            logger.error("could not journal a call report (%s); stored it directly", error)
     if buffer.enabled():
         return buffer.record(values | {"created_at": timezone.now().isoformat()})
     return _insert_report(**values, created_at=timezone.now(), folded=False)

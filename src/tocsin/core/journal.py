@@ -258,7 +258,7 @@ def drainer_is_running() -> bool:
     if now - _drainer_seen["checked"] >= 1.0:
         try:
             age = time.time() - _heartbeat().stat().st_mtime
-        except FileNotFoundError:
+        except OSError:  # none yet, or no such folder
             age = float("inf")
         _drainer_seen.update(checked=now, running=age < DRAINER_FRESH_SECONDS)
     return _drainer_seen["running"]

@@ -7,6 +7,7 @@ counts are folded from the rows every few seconds and read from the fold.
 """
 
 import datetime
+import logging
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ from .models import PetitionAction, PetitionCount, PetitionHour, Signature
 if TYPE_CHECKING:
     from tocsin.organizations.models import Organization
 
+logger = logging.getLogger(__name__)
 CONFIRM_SALT = "tocsin.petitions.confirm"
 COUNT_CACHE_SECONDS = 5
 PETITION_CACHE_SECONDS = 10
@@ -111,11 +113,14 @@ def sign(petition: PetitionAction, *, name, email, postcode, country, comment, c
     address = moderation.address_hashes(ip_address)
     if intake.enabled():
         # Stored right after the answer goes out, with the limits counted then (see intake).
-        intake.record(
-            petition, email=email, name=name, postcode=postcode, country=country,
-            comment=comment, consents=consents, language=language, hold=hold, **address,
-        )  # fmt: skip
-        return SignResult(None, True)
+        try:
+            intake.record(
+                petition, email=email, name=name, postcode=postcode, country=country,
+                comment=comment, consents=consents, language=language, hold=hold, **address,
+            )  # fmt: skip
+            return SignResult(None, True)
+        except OSError as error:  # a full disk, a directory it may not write to
+            logger.error("could not journal a signature (%s); stored it directly", error)
     domain = email.rpartition("@")[2]
     with _signing_transaction():
         held = hold or limits.over_limit(

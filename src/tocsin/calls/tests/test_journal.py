@@ -149,3 +149,14 @@ def test_the_journal_is_drained_after_switching_it_off(journaled, desk_action, s
     report(action, desk, office, uuid.uuid4())  # straight to the database
     assert CallReport.objects.count() == 1
     assert services.call_count(action) == 2
+
+
+def test_a_journal_that_cannot_be_written_falls_back_to_the_database(
+    journaled, desk_action, settings
+):
+    action, desk, office = desk_action
+    blocked = journaled.parent / "not-a-directory"
+    blocked.write_text("")
+    settings.TOCSIN_JOURNAL_DIR = blocked
+    assert report(action, desk, office, uuid.uuid4()) is True
+    assert CallReport.objects.count() == 1

@@ -176,3 +176,15 @@ def test_the_workers_leave_the_draining_to_a_running_drain_service(client, journ
     monkeypatch.setattr(intake.JOURNAL, "_fully_drained_at", 0.0)
     sign(client, petition, email="bo@example.org")
     assert Signature.objects.count() == 2
+
+
+def test_a_journal_that_cannot_be_written_falls_back_to_storing_directly(
+    client, journaled, settings
+):
+    blocked = journaled.parent / "not-a-directory"
+    blocked.write_text("")
+    settings.TOCSIN_JOURNAL_DIR = blocked  # the journal's folder cannot be made under a file
+    petition = PetitionFactory()
+    assert sign(client, petition).status_code == 302
+    assert Signature.objects.get().email == "ana@example.org"
+    assert confirmation_tasks() == 1
