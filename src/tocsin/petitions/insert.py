@@ -77,7 +77,10 @@ def insert_batch(signatures: list[Signature], *, task) -> None:
     in_database = isinstance(backend, DatabaseBackend)
     if db.vendor == "postgresql" and in_database:
         template = _values(db, _task_row(task, backend), _task_fields(with_id=False))
-        sql, params = _batch_postgresql_sql(len(signatures)), values + template
+        width = len(fields)
+        # One array per column: a statement of fixed size, whatever the batch's.
+        columns = [values[column::width] for column in range(width)]
+        sql, params = _batch_postgresql_sql(), columns + template
     else:
         sql, params = _batch_signature_sql(len(signatures)), values
     with db.cursor() as cursor:
@@ -114,20 +117,25 @@ def _batch_signature_sql(rows: int) -> str:
     )
 
 
-def _batch_postgresql_sql(rows: int) -> str:
-    """One statement: the signatures, and a task for each new one that is not held. The task
-    ids come from gen_random_uuid(), as the task model's own default is a random UUID."""
+@cache
+def _batch_postgresql_sql() -> str:
+    """One statement: the signatures, from one array per column, and a task for each new one
+    that is not held. The task ids come from gen_random_uuid(), as the task model's own
+    default is a random UUID."""
+    fields = _signature_fields()
     held = _quoted(Signature._meta.get_field("held_at").column)
     pk, petition, email = (
         _quoted(Signature._meta.get_field(name).column) for name in ("id", "petition", "email")
     )
+    unique = [Signature._meta.get_field(name).column for name in ("petition", "email")]
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
     arguments = _quoted(DBTaskResult._meta.get_field("args_kwargs").column)
     task_id = _quoted(DBTaskResult._meta.pk.column)
-    signatures = _batch_signature_sql(rows).replace(
-        f"RETURNING {pk}, {petition}, {email}", f"RETURNING {pk}, {petition}, {email}, {held}"
-    )
     return (
-        f"WITH new_signature AS ({signatures}), "  # noqa: S608
+        f"WITH new_signature AS (INSERT INTO {_quoted(Signature._meta.db_table)} "  # noqa: S608
+        f"({_columns(fields)}) SELECT * FROM unnest({arrays}) "
+        f"ON CONFLICT ({', '.join(map(_quoted, unique))}) DO NOTHING "
+        f"RETURNING {pk}, {petition}, {email}, {held}), "
         f"new_task AS (INSERT INTO {_quoted(DBTaskResult._meta.db_table)} "
         f"({_columns(_task_fields(with_id=False))}, {task_id}, {arguments}) "
         f"SELECT {_placeholders(_task_fields(with_id=False))}, gen_random_uuid(), "
