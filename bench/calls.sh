@@ -16,6 +16,12 @@ source bench/support/post_bench.sh
 # The setting a viral campaign on one server should run with (see the README).
 export TOCSIN_CALL_REPORT_BUFFER=${TOCSIN_CALL_REPORT_BUFFER:-journal}
 start_server
+if [[ $TOCSIN_CALL_REPORT_BUFFER == journal ]]; then
+  # The drain-journals service stores the reports while they come, so its work is measured too.
+  $BIN/tocsin drain-journals --every "${DRAIN_EVERY:-1}" >/dev/null 2>&1 &
+  DRAINER=$!
+  trap 'kill $GUNICORN $DRAINER 2>/dev/null || true; rm -rf "$WORK"' EXIT
+fi
 
 # A real step page gives the CSRF cookie and token and the target and office to report on.
 open_form "$BASE/c/baldwin-honduras-election/call/0/"

@@ -24,7 +24,7 @@ start_server
 if [[ $TOCSIN_SIGNATURE_BUFFER == journal && -z ${NO_DRAINER:-} ]]; then
   # As the README recommends: the drain-journals service beside gunicorn (NO_DRAINER=1 leaves
   # the draining to the web workers, after each answer).
-  $BIN/tocsin drain-journals --every 0.2 >/dev/null 2>&1 &
+  $BIN/tocsin drain-journals --every "${DRAIN_EVERY:-1}" >/dev/null 2>&1 &
   DRAINER=$!
   trap 'kill $GUNICORN $DRAINER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 fi

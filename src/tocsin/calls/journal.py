@@ -1,6 +1,6 @@
 """Call reports journaled in local files (`TOCSIN_CALL_REPORT_BUFFER=journal`, see
-core/journal.py): one `write()` per report; folding drains them into the database, where the
-reports' unique idempotency key absorbs a repeated report."""
+core/journal.py): one `write()` per report. Draining inserts them already counted into the
+tallies; the reports' unique idempotency key absorbs a repeated report."""
 
 import datetime
 import json
@@ -41,12 +41,12 @@ def parse_line(line: bytes) -> dict | None:
 
 
 def _store(lines: list[bytes]) -> None:
-    from .services import insert_buffered
+    from .services import store_journaled
 
     reports = [parse_line(line) for line in lines]
     if None in reports:
         logger.warning("skipped %d unreadable lines in the call journal", reports.count(None))
-    insert_buffered(report for report in reports if report is not None)
+    store_journaled([report for report in reports if report is not None])
 
 
 # Drained when reports are folded (every few seconds while anyone reads a count).

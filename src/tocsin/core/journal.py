@@ -222,6 +222,10 @@ class Journal:
                 self.store(lines)
                 JournalPosition.objects.filter(pk=position.pk).update(offset=end)
                 moved += len(lines)
+            if end - position.offset < READ_BYTES // 2:
+                # Caught up: what arrives now waits for the next drain, so that batches
+                # stay batches while lines keep coming.
+                return moved
 
     def after_request(self) -> None:
         now = time.monotonic()

@@ -60,7 +60,9 @@ def test_journaled_reports_reach_the_database_once_when_folded(journaled, desk_a
 
     assert services.call_count(action) == 2
     assert CallReport.objects.count() == 2
+    assert not CallReport.objects.filter(folded=False).exists()  # counted as they went in
     assert CallTally.objects.get(outcome=Outcome.BUSY).count == 1
+    assert CallTally.objects.get(outcome=Outcome.TALKED).count == 1
     assert services.drain_journal() == 0  # read once: nothing new the second time
 
 
