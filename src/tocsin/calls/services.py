@@ -425,7 +425,9 @@ def store_journaled(reports: list[dict]) -> None:
     reports = list({r["key"]: r for r in reversed(_known(reports))}.values())[::-1]
     if not reports:
         return
-    new_ids = _insert_returning_new(reports)
+    new_ids = {}
+    for start in range(0, len(reports), 1000):  # SQLite takes at most 32,766 parameters
+        new_ids |= _insert_returning_new(reports[start : start + 1000])
     rows = [
         (new_ids[report["key"]], *(report[name] for name in FOLDED_COLUMNS[1:]))
         for report in reports

@@ -141,9 +141,10 @@ class Journal:
         return sorted(path for path in folder.iterdir() if path.name.endswith(SUFFIX))
 
     @staticmethod
-    def read_from(path: Path, offset: int, limit: int = READ_BYTES) -> tuple[list[bytes], int]:
+    def read_from(path: Path, offset: int, limit: int = 0) -> tuple[list[bytes], int]:
         """Whole lines from `offset`, and the offset after the last of them. A line cut off by
         a crash is not read until it ends (it never will: it is left behind)."""
+        limit = limit or READ_BYTES
         try:
             with open(path, "rb") as journal:
                 journal.seek(offset)
@@ -151,6 +152,9 @@ class Journal:
         except FileNotFoundError:  # another drain finished it and deleted it
             return [], offset
         end = chunk.rfind(b"\n") + 1
+        if end == 0 and len(chunk) == limit:
+            # No line is this long: it is damage, passed on to be refused, not a wall.
+            return [chunk], offset + len(chunk)
         return chunk[:end].splitlines(), offset + end
 
     @staticmethod

@@ -29,6 +29,7 @@ FIELDS = frozenset(
      "ip_hash", "ip_network_hash", "ip_block_hash", "hold", "at"]
 )  # fmt: skip
 
+BATCH_ROWS = 500
 logger = logging.getLogger(__name__)
 
 
@@ -104,7 +105,9 @@ def store(lines: list[bytes]) -> None:
                 mailed_at=None if held else now,
             )
         )
-    insert_batch(signatures, task=send_confirmation)  # sets the pk of each one that is new
+    # In pieces: SQLite takes at most 32,766 parameters in a statement.
+    for start in range(0, len(signatures), BATCH_ROWS):
+        insert_batch(signatures[start : start + BATCH_ROWS], task=send_confirmation)
     for signature in signatures:
         if signature.pk is None and signature.held_at is None:
             resend_if_due(signature.petition_id, signature.email)

@@ -162,3 +162,17 @@ def test_a_journal_that_cannot_be_written_falls_back_to_the_database(
     settings.TOCSIN_JOURNAL_DIR = blocked
     assert report(action, desk, office, uuid.uuid4()) is True
     assert CallReport.objects.count() == 1
+
+
+def test_damage_longer_than_a_read_is_skipped_not_a_wall(journaled, desk_action, monkeypatch):
+    action, desk, office = desk_action
+    monkeypatch.setattr(core_journal, "READ_BYTES", 400)  # a report's line is about 250
+    journal.record(line_for(action, desk, office))
+    [path] = journal.JOURNAL.files()
+    with open(path, "ab") as damaged:
+        damaged.write(b"x" * 1000 + b"\n")
+    kept = line_for(action, desk, office)
+    journal.record(kept)
+    for _ in range(20):
+        services.drain_journal()
+    assert CallReport.objects.filter(key=kept["key"]).exists()
