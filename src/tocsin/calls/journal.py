@@ -4,18 +4,15 @@ tallies; the reports' unique idempotency key absorbs a repeated report."""
 
 import datetime
 import json
-import logging
 
 from django.conf import settings
 
-from tocsin.core.journal import Journal
+from tocsin.core.journal import Journal, read_records
 
 FIELDS = frozenset(
     ["key", "action_id", "target_id", "office_id", "outcome", "demands_raised", "place",
      "answer", "created_at"]
 )  # fmt: skip
-
-logger = logging.getLogger(__name__)
 
 
 def enabled() -> bool:
@@ -29,24 +26,15 @@ def record(values: dict) -> bool:
     return True
 
 
-def parse_line(line: bytes) -> dict | None:
-    try:
-        report = json.loads(line)
-        if not isinstance(report, dict) or set(report) != FIELDS:
-            return None
-        report["created_at"] = datetime.datetime.fromisoformat(report["created_at"])
-    except (ValueError, TypeError):
-        return None
+def _with_time(report: dict) -> dict:
+    report["created_at"] = datetime.datetime.fromisoformat(report["created_at"])
     return report
 
 
 def _store(lines: list[bytes]) -> None:
     from .services import store_journaled
 
-    reports = [parse_line(line) for line in lines]
-    if None in reports:
-        logger.warning("skipped %d unreadable lines in the call journal", reports.count(None))
-    store_journaled([report for report in reports if report is not None])
+    store_journaled(read_records(lines, FIELDS, _with_time, "call"))
 
 
 # Drained when reports are folded (every few seconds while anyone reads a count).

@@ -1,11 +1,10 @@
 import uuid
 from dataclasses import dataclass, field
-from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,6 +15,7 @@ from tocsin.campaigns.forms import (
     zip_not_found_message,
 )
 from tocsin.campaigns.models import Campaign
+from tocsin.core.paths import reverse_remembered
 from tocsin.districts import services as districts
 from tocsin.targets.delegations import house_members_by_district
 
@@ -144,26 +144,15 @@ def _start_from_location(request: HttpRequest, action: CallAction) -> HttpRespon
 
 
 def _step_url(action: CallAction, place: Place, position: int, **extra) -> str:
-    url = _flow_path("calls:step", action.campaign.slug, position)
+    url = reverse_remembered("calls:step", slug=action.campaign.slug, position=position)
     query = place.query(**extra)
     return f"{url}?{query}" if query else url
 
 
 def _done_url(action: CallAction, place: Place) -> str:
-    url = _flow_path("calls:done", action.campaign.slug)
+    url = reverse_remembered("calls:done", slug=action.campaign.slug)
     query = place.query()
     return f"{url}?{query}" if query else url
-
-
-def _flow_path(name: str, slug: str, position: int | None = None) -> str:
-    # Every report answers with one of these: reversing once per campaign and step is enough.
-    return _reversed(get_script_prefix(), get_urlconf(), name, slug, position)
-
-
-@lru_cache(maxsize=4096)
-def _reversed(script_prefix, urlconf, name, slug, position) -> str:
-    kwargs = {"slug": slug} if position is None else {"slug": slug, "position": position}
-    return reverse(name, urlconf=urlconf, kwargs=kwargs)
 
 
 def _start_url(action: CallAction, place: Place) -> str:

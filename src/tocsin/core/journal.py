@@ -22,6 +22,7 @@ one machine.
 """
 
 import fcntl
+import json
 import logging
 import os
 import secrets
@@ -239,6 +240,25 @@ class Journal:
             self.drain_own()
         if self._fd is not None and not self._undrained and self._is_old():
             self.close()  # drained and old: the next full drain deletes it
+
+
+def read_records(lines: list[bytes], fields: frozenset, complete, journal: str) -> list[dict]:
+    """The lines that are JSON objects with exactly `fields`, each passed through
+    `complete` (which adds what it derives and raises ValueError or TypeError on nonsense);
+    the others are skipped, and counted in the log (the count only: they hold personal data)."""
+    records = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+            if isinstance(record, dict) and set(record) == fields:
+                records.append(complete(record))
+        except (ValueError, TypeError, OverflowError):
+            pass
+    if len(records) < len(lines):
+        logger.warning(
+            "skipped %d unreadable lines in the %s journal", len(lines) - len(records), journal
+        )
+    return records
 
 
 def drain_all() -> dict[str, int]:

@@ -13,13 +13,12 @@ lives on the server's disk until its file is drained and let go: about a minute.
 
 import datetime
 import json
-import logging
 import time
 
 from django.conf import settings
 from django.utils import timezone
 
-from tocsin.core.journal import Journal
+from tocsin.core.journal import Journal, read_records
 
 from . import limits
 from .models import PetitionAction, Signature
@@ -30,7 +29,6 @@ FIELDS = frozenset(
 )  # fmt: skip
 
 BATCH_ROWS = 500
-logger = logging.getLogger(__name__)
 
 
 def enabled() -> bool:
@@ -43,14 +41,8 @@ def record(petition: PetitionAction, **values) -> None:
     JOURNAL.append(json.dumps(entry, separators=(",", ":")).encode())
 
 
-def parse_line(line: bytes) -> dict | None:
-    try:
-        entry = json.loads(line)
-        if not isinstance(entry, dict) or set(entry) != FIELDS:
-            return None
-        entry["signed_at"] = datetime.datetime.fromtimestamp(float(entry["at"]), datetime.UTC)
-    except (ValueError, TypeError, OverflowError):
-        return None
+def _with_time(entry: dict) -> dict:
+    entry["signed_at"] = datetime.datetime.fromtimestamp(float(entry["at"]), datetime.UTC)
     return entry
 
 
@@ -60,12 +52,10 @@ def store(lines: list[bytes]) -> None:
     from .services import district_for, resend_if_due
     from .tasks import send_confirmation
 
-    entries = [parse_line(line) for line in lines]
-    if None in entries:
-        logger.warning("skipped %d unreadable lines in the signature journal", entries.count(None))
+    entries = read_records(lines, FIELDS, _with_time, "signature")
     # A petition deleted meanwhile takes its signatures with it.
-    petitions = PetitionAction.objects.in_bulk({e["petition"] for e in entries if e})
-    entries = [e for e in entries if e and e["petition"] in petitions]
+    petitions = PetitionAction.objects.in_bulk({e["petition"] for e in entries})
+    entries = [e for e in entries if e["petition"] in petitions]
     if not entries:
         return
     domains = [entry["email"].rpartition("@")[2] for entry in entries]

@@ -1,15 +1,14 @@
 import csv
-from functools import lru_cache
 from types import SimpleNamespace
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tocsin.campaigns.models import Campaign
+from tocsin.core.paths import reverse_remembered
 
 from . import challenge, services
 from .forms import SignatureInput, SignForm
@@ -48,14 +47,14 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             if not submitted.looks_automated:
                 _sign(request, petition, submitted, submitted.consents)
             # The same answer whether new, repeated or held back: nothing to learn from it.
-            return HttpResponseRedirect(_check_email_path(slug))
+            return HttpResponseRedirect(reverse_remembered("petitions:check-email", slug=slug))
     data = request.POST if request.method == "POST" else None
     form = SignForm(data, organizations=organizations, petition=petition)
     if request.method == "POST" and open_for_signing and form.is_valid():
         # Only if SignatureInput ever refused what the form accepts: the form has the say.
         if not form.looks_automated:
             _sign(request, petition, SimpleNamespace(**form.cleaned_data), form.chosen_consents())
-        return HttpResponseRedirect(_check_email_path(slug))
+        return HttpResponseRedirect(reverse_remembered("petitions:check-email", slug=slug))
     context = {
         "campaign": campaign,
         "petition": petition,
@@ -84,16 +83,6 @@ def _sign(request, petition, submitted, consents) -> None:
         ip_address=request.META.get("REMOTE_ADDR", ""),
         hold=petition.ask_for_challenge and not challenge.solved(request.POST.get("altcha", "")),
     )
-
-
-@lru_cache(maxsize=1024)
-def _check_email_url(script_prefix: str, urlconf, slug: str) -> str:
-    return reverse("petitions:check-email", urlconf=urlconf, kwargs={"slug": slug})
-
-
-def _check_email_path(slug: str) -> str:
-    # Every signature is answered with it: reversed once per petition.
-    return _check_email_url(get_script_prefix(), get_urlconf(), slug)
 
 
 @require_GET

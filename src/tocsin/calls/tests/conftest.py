@@ -1,7 +1,11 @@
 import pytest
 from django.core.management import call_command
 
-from tocsin.calls.models import CallAction
+from tocsin.calls import services
+from tocsin.calls.factories import CallActionFactory
+from tocsin.calls.models import CallAction, Outcome
+from tocsin.campaigns.factories import CampaignTargetFactory
+from tocsin.targets.factories import CustomTargetFactory, OfficeFactory
 
 
 @pytest.fixture
@@ -12,3 +16,19 @@ def demo(congress_data, db):
         "baldwin": CallAction.objects.get(campaign__slug="baldwin-honduras-election"),
         "hr1299": CallAction.objects.get(campaign__slug="hr-1299-berta-caceres-act"),
     }
+
+
+@pytest.fixture
+def desk_action():
+    action = CallActionFactory()
+    desk = CustomTargetFactory()
+    office = OfficeFactory(target=desk)
+    CampaignTargetFactory(campaign=action.campaign, target=desk)
+    return action, desk, office
+
+
+def report(action, desk, office, key, outcome=Outcome.TALKED):
+    return services.report_call(
+        action, key=key, target_id=desk.pk, office_id=office.pk, outcome=outcome,
+        demand_ids=[], district=None,
+    )  # fmt: skip

@@ -6,10 +6,8 @@ import redis
 from django.conf import settings as django_settings
 
 from tocsin.calls import buffer, services
-from tocsin.calls.factories import CallActionFactory
 from tocsin.calls.models import CallReport, CallTally, Outcome
-from tocsin.campaigns.factories import CampaignTargetFactory
-from tocsin.targets.factories import CustomTargetFactory, OfficeFactory
+from tocsin.calls.tests.conftest import report
 
 pytestmark = pytest.mark.django_db
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -27,22 +25,6 @@ def redis_buffer(settings):
     settings.TOCSIN_REDIS_PREFIX = f"tocsin-test-{uuid.uuid4().hex[:8]}"
     yield
     buffer.reset_for_tests()
-
-
-@pytest.fixture
-def desk_action():
-    action = CallActionFactory()
-    desk = CustomTargetFactory()
-    office = OfficeFactory(target=desk)
-    CampaignTargetFactory(campaign=action.campaign, target=desk)
-    return action, desk, office
-
-
-def report(action, desk, office, key, outcome=Outcome.TALKED):
-    return services.report_call(
-        action, key=key, target_id=desk.pk, office_id=office.pk, outcome=outcome,
-        demand_ids=[], district=None,
-    )  # fmt: skip
 
 
 def test_buffered_reports_reach_the_database_once_when_folded(redis_buffer, desk_action):

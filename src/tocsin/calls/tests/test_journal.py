@@ -7,12 +7,11 @@ import pytest
 from django.utils import timezone
 
 from tocsin.calls import journal, services
-from tocsin.calls.factories import CallActionFactory
 from tocsin.calls.models import CallReport, CallTally, Outcome
-from tocsin.campaigns.factories import CampaignTargetFactory
+from tocsin.calls.tests.conftest import report
 from tocsin.core import journal as core_journal
 from tocsin.core.models import JournalPosition
-from tocsin.targets.factories import CustomTargetFactory, OfficeFactory
+from tocsin.targets.factories import OfficeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,22 +22,6 @@ def journaled(settings, tmp_path):
     settings.TOCSIN_JOURNAL_DIR = tmp_path
     yield tmp_path / "calls"
     journal.JOURNAL.close()
-
-
-@pytest.fixture
-def desk_action():
-    action = CallActionFactory()
-    desk = CustomTargetFactory()
-    office = OfficeFactory(target=desk)
-    CampaignTargetFactory(campaign=action.campaign, target=desk)
-    return action, desk, office
-
-
-def report(action, desk, office, key, outcome=Outcome.TALKED):
-    return services.report_call(
-        action, key=key, target_id=desk.pk, office_id=office.pk, outcome=outcome,
-        demand_ids=[], district=None,
-    )  # fmt: skip
 
 
 def line_for(action, desk, office, key=None) -> dict:

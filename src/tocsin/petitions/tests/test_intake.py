@@ -2,10 +2,8 @@ import datetime
 import multiprocessing
 import os
 import signal
-import uuid
 
 import pytest
-import redis
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -89,19 +87,6 @@ def test_nothing_is_stored_twice_and_signing_again_mails_again_only_later(journa
     intake.JOURNAL.drain()
     assert Signature.objects.count() == 1
     assert confirmation_tasks() == 2
-
-
-@pytest.fixture(params=["database", "redis"])
-def limits_backend(request, settings):
-    if request.param == "redis":
-        url = "redis://127.0.0.1:6379/15"
-        try:
-            redis.Redis.from_url(url, socket_timeout=1).ping()
-        except redis.ConnectionError:
-            pytest.skip("no Redis on 127.0.0.1:6379 (CI starts one)")
-        settings.REDIS_URL = url
-        settings.TOCSIN_REDIS_PREFIX = f"tocsin-test-{uuid.uuid4().hex[:8]}"
-    return request.param
 
 
 def test_the_limits_hold_back_a_batch_in_order(journaled, settings, limits_backend):

@@ -1,8 +1,6 @@
 import time
-import uuid
 
 import pytest
-import redis
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -12,20 +10,6 @@ from tocsin.petitions.models import Signature, SigningCount
 from tocsin.petitions.tests.test_signing import form_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(params=["database", "redis"])
-def limits_backend(request, settings):
-    settings.TOCSIN_SIGN_LIMITS = {"ip": [[60, 2]], "domain": [[3600, 3]]}
-    if request.param == "redis":
-        url = "redis://127.0.0.1:6379/15"
-        try:
-            redis.Redis.from_url(url, socket_timeout=1).ping()
-        except redis.ConnectionError:
-            pytest.skip("no Redis on 127.0.0.1:6379 (CI starts one)")
-        settings.REDIS_URL = url
-        settings.TOCSIN_REDIS_PREFIX = f"tocsin-test-{uuid.uuid4().hex[:8]}"
-    return request.param
 
 
 def sign_from(client, petition, email, ip, **changes):
