@@ -30,6 +30,7 @@ class SignForm(JoinForm):
         label=_("Country (two letters, e.g. US, MX, GB)"),
         required=False,
         max_length=2,
+        error_messages={"required": _("Please enter your country, e.g. US.")},
         widget=forms.TextInput(attrs={"autocomplete": "country", "class": "zip"}),
     )
     comment = PlainTextField(

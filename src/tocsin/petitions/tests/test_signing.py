@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tocsin.petitions import services
+from tocsin.petitions.factories import PetitionFactory
 from tocsin.petitions.forms import STARTED_SALT
 from tocsin.petitions.models import Signature
 
@@ -194,3 +195,11 @@ def test_any_text_in_the_sign_form_is_answered_without_an_error_page(client, pet
         reverse("petitions:sign", kwargs={"slug": petition.campaign.slug}), fields
     )
     assert response.status_code in (302, 400)
+
+
+def test_a_missing_country_is_asked_for_in_words(client):
+    petition = PetitionFactory(ask_country=True)
+    response = sign(client, petition)  # no country given
+    assert response.status_code == 400
+    assert "Please enter your country, e.g. US." in response.content.decode()
+    assert not Signature.objects.exists()
