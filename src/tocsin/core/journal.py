@@ -234,8 +234,11 @@ class Journal:
 
     def after_request(self) -> None:
         now = time.monotonic()
-        if now - self._fully_drained_at >= FULL_DRAIN_SECONDS and self.files():
-            self.drain()
+        if now - self._fully_drained_at >= FULL_DRAIN_SECONDS:
+            if self.files():
+                self.drain()
+            else:  # nothing anywhere: look again in FULL_DRAIN_SECONDS, not after every request
+                self._fully_drained_at = now
         elif self._undrained and now - self._drained_at >= DRAIN_OWN_EVERY_SECONDS:
             self.drain_own()
         if self._fd is not None and not self._undrained and self._is_old():

@@ -1,5 +1,6 @@
 """Keyed hashes: enough to match a phone number or an IP address again, never to read it."""
 
+import functools
 import hashlib
 import hmac
 
@@ -7,5 +8,9 @@ from django.conf import settings
 
 
 def keyed_hash(value: str, purpose: str = "phone") -> str:
-    key = hashlib.sha256(f"tocsin-{purpose}-hash:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_key(purpose, settings.SECRET_KEY), value.encode(), hashlib.sha256).hexdigest()
+
+
+@functools.lru_cache(maxsize=16)
+def _key(purpose: str, secret: str) -> bytes:
+    return hashlib.sha256(f"tocsin-{purpose}-hash:{secret}".encode()).digest()

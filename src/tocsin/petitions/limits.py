@@ -51,42 +51,47 @@ def holds(entries: list[tuple[int, dict[str, str], float]]) -> list[bool]:
 
 
 def _holds_in_redis(per_entry) -> list[bool]:
+    # One INCRBY per counter for the whole batch, rather than one INCR per signature: the
+    # counts each signature sees are the same, and a spike's batches mostly share a domain
+    # and a country.
+    added = Counter(window[:-1] for windows in per_entry for window in windows)
     pipe = redis_client().pipeline(transaction=False)
-    for windows in per_entry:
-        for petition_id, kind, value, window, bucket, _most in windows:
-            key = ":".join(
-                map(str, (settings.TOCSIN_REDIS_PREFIX, "sign", petition_id, kind, value, window,
-                          bucket))
-            )  # fmt: skip
-            pipe.incr(key)
-            pipe.expire(key, window * 2)
-    counts = iter(pipe.execute()[::2])
-    # Every count is read (any() would stop early), so each signature gets its own.
-    return [max([next(counts) - window[-1] for window in windows], default=0) > 0
-            for windows in per_entry]  # fmt: skip
+    for key, n in added.items():
+        name = ":".join(map(str, (settings.TOCSIN_REDIS_PREFIX, "sign", *key)))
+        pipe.incrby(name, n)
+        pipe.expire(name, key[3] * 2)  # twice the window
+    totals = pipe.execute()[::2]
+    before = {key: total - added[key] for key, total in zip(added, totals, strict=True)}
+    return _over_in_order(per_entry, before)
 
 
 def _holds_in_database(per_entry) -> list[bool]:
-    keys = list({window[:-1] for windows in per_entry for window in windows})
-    running = {}
+    added = Counter(window[:-1] for windows in per_entry for window in windows)
+    keys = list(added)
+    before = dict.fromkeys(keys, 0)
     with connection.cursor() as cursor:
         for start in range(0, len(keys), SUM_KEYS_AT_ONCE):
             chunk = keys[start : start + SUM_KEYS_AT_ONCE]
             # Raw SQL: this runs for every signature, and the ORM's Q-building cost more.
             cursor.execute(_sum_sql(len(chunk)), [part for key in chunk for part in key])
-            running.update({tuple(row[:-1]): row[-1] for row in cursor})
-    added: Counter = Counter()
+            before.update({tuple(row[:-1]): row[-1] for row in cursor})
+    shard = os.getpid() % SHARDS
+    add_counts(SigningCount, [*KEY, "shard"], [(*key, shard, n) for key, n in added.items()])
+    return _over_in_order(per_entry, before)
+
+
+def _over_in_order(per_entry, before: dict) -> list[bool]:
+    """Each signature, in order, against the counts before the batch plus those ahead of it
+    in the batch (every window is counted: each signature gets its own count)."""
+    running = dict(before)
     over = []
     for windows in per_entry:
         held = False
         for window in windows:
             key = window[:-1]
-            running[key] = running.get(key, 0) + 1
-            added[key] += 1
+            running[key] += 1
             held |= running[key] > window[-1]
         over.append(held)
-    shard = os.getpid() % SHARDS
-    add_counts(SigningCount, [*KEY, "shard"], [(*key, shard, n) for key, n in added.items()])
     return over
 
 

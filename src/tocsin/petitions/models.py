@@ -63,8 +63,10 @@ class SignatureQuerySet(models.QuerySet):
 class Signature(models.Model):
     """One person's signature: one inserted row, unique per petition and normalised email."""
 
+    # No index of its own: one_signature_per_email's index starts with the petition, and every
+    # index costs each signature an insert.
     petition = models.ForeignKey(
-        PetitionAction, on_delete=models.CASCADE, related_name="signatures"
+        PetitionAction, on_delete=models.CASCADE, related_name="signatures", db_index=False
     )
     email = models.EmailField(_("email (normalised)"), max_length=254)
     name = models.CharField(_("name"), max_length=200)

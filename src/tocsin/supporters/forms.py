@@ -12,8 +12,9 @@ POSTCODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,10}$")
 
 def clean_text(value: str) -> str:
     """Drop control and formatting characters (they only ever cause trouble) and fold spaces."""
-    kept = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch == " ")
-    return " ".join(kept.split())
+    if not value.isprintable():  # printable text has no character of category C to drop
+        value = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch == " ")
+    return " ".join(value.split())
 
 
 class PlainTextField(forms.CharField):

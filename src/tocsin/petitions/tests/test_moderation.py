@@ -106,3 +106,16 @@ def test_any_search_is_answered_without_an_error_page(client, signed, search):
     client.force_login(OrganizerFactory(organizations=[signed.campaign.organization]))
     response = client.get(reverse("admin:petitions_signature_changelist"), {"q": search})
     assert response.status_code == 200
+
+
+@given(st.one_of(st.ip_addresses(v=4), st.ip_addresses(v=6)))
+def test_the_hashes_kept_for_an_address_are_those_a_range_search_looks_for(address):
+    """Each stored hash is the one a search for that address's own /32 (or /128), /24 (/48)
+    and /16 (/32) computes: otherwise a range would miss signatures from inside it."""
+    from tocsin.petitions import moderation
+
+    kept = moderation.address_hashes(str(address))
+    for field, v4_size, v6_size in moderation.STORED_SIZES:
+        size = v6_size if address.version == 6 else v4_size
+        network = moderation.parse_range(f"{address}/{size}")
+        assert kept[field] == moderation._piece_hash(field, network)
