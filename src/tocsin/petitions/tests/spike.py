@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.core import signing
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
@@ -215,12 +214,12 @@ def sign_all(cluster: Cluster, slug: str, emails: list[str], clients: int,
              chaos: list[tuple[float, str]]) -> Outcome:  # fmt: skip
     """Sign with every address from `clients` concurrent clients; at each (share done, what)
     in `chaos` kill a "web" or a "task" worker."""
-    from tocsin.petitions.forms import STARTED_SALT
+    from tocsin.petitions.forms import started_token
 
     secret = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
     form = {
         "csrfmiddlewaretoken": secret,
-        "started": signing.dumps(time.time() - 60, salt=STARTED_SALT),
+        "started": started_token(time.time() - 60),
         "name": "Spike Signer",
         "postcode": "53703",
         "country": "US",

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tocsin.petitions import services
 from tocsin.petitions.factories import PetitionFactory
-from tocsin.petitions.forms import STARTED_SALT
+from tocsin.petitions.forms import STARTED_SALT, started_token
 from tocsin.petitions.models import Signature
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def petition():
 
 
 def form_data(**changes):
-    started = signing.dumps(time.time() - 30, salt=STARTED_SALT)
+    started = started_token(time.time() - 30)
     return {"name": "Ana", "email": "ana@example.org", "postcode": "53703", "started": started,
             **changes}  # fmt: skip
 
@@ -84,10 +84,19 @@ def test_gmail_dots_and_plus_tags_are_the_same_person():
 
 def test_a_bot_filling_the_hidden_field_or_rushing_is_quietly_not_counted(client, petition):
     assert sign(client, petition, website="http://spam.example").status_code == 302
-    rushed = sign(client, petition, email="fast@example.org",
-                  started=signing.dumps(time.time(), salt=STARTED_SALT))  # fmt: skip
+    rushed = sign(client, petition, email="fast@example.org", started=started_token())
     assert rushed.status_code == 302
+    shown = f"{time.time() - 30:.3f}"
+    made_up = sign(client, petition, email="forger@example.org", started=f"{shown}:{'0' * 32}")
+    assert made_up.status_code == 302
     assert not Signature.objects.exists()
+
+
+def test_a_form_shown_before_the_upgrade_to_started_token_still_counts(client, petition):
+    """Its `started` is a django.core.signing token: a person who took their time is counted."""
+    legacy = signing.dumps(time.time() - 30, salt=STARTED_SALT)
+    assert sign(client, petition, started=legacy).status_code == 302
+    assert Signature.objects.count() == 1
 
 
 @pytest.mark.parametrize(
