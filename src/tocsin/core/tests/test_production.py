@@ -79,3 +79,10 @@ def test_admin_login_locks_out_after_repeated_failures(client):
     )
     assert response.status_code in (403, 429)
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_supporters_browsers_are_not_sent_to_ask_for_a_missing_favicon(client):
+    campaign = CampaignFactory(status="live")
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    assert '<link rel="icon" href="data:,">' in page
