@@ -89,6 +89,8 @@ def test_a_bot_filling_the_hidden_field_or_rushing_is_quietly_not_counted(client
     shown = f"{time.time() - 30:.3f}"
     made_up = sign(client, petition, email="forger@example.org", started=f"{shown}:{'0' * 32}")
     assert made_up.status_code == 302
+    not_ascii = sign(client, petition, email="accents@example.org", started=f"{shown}:{'é' * 32}")
+    assert not_ascii.status_code == 302
     assert not Signature.objects.exists()
 
 
