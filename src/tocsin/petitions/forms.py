@@ -168,14 +168,18 @@ def started_token(at: float | None = None) -> str:
     """When the form was shown, with a keyed hash so that it cannot be made up: checking it
     costs a tenth of a django.core.signing token, on the busiest POST."""
     shown = f"{time.time() if at is None else at:.3f}"
-    return f"{shown}:{keyed_hash(shown, STARTED_SALT)[:32]}"
+    return f"{shown}:{_started_mac(shown)}"
+
+
+def _started_mac(shown: str) -> str:
+    return keyed_hash(shown, STARTED_SALT)[:32]
 
 
 def _too_fast(started: str) -> bool:
     if not started.isascii():  # neither kind of token ever is (and compare_digest needs it)
         return True
     shown, _, mac = started.partition(":")
-    if len(mac) == 32 and hmac.compare_digest(mac, keyed_hash(shown, STARTED_SALT)[:32]):
+    if len(mac) == 32 and hmac.compare_digest(mac, _started_mac(shown)):
         started_at = float(shown)
     else:
         try:  # a form shown before the upgrade to started_token()

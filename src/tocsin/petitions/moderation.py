@@ -25,9 +25,14 @@ class RangeTooWide(ValueError):
 
 
 def _piece_hash(field: str, network: Network) -> str:
+    return _hash(field, str(network.network_address), network.prefixlen)
+
+
+def _hash(field: str, start: str, size: int) -> str:
+    """The hash `field` keeps for the network of `size` bits starting at address `start`."""
     if field == "ip_hash":
-        return keyed_hash(str(network.network_address), "ip")
-    return keyed_hash(str(network), "ip-network")[:32]
+        return keyed_hash(start, "ip")
+    return keyed_hash(f"{start}/{size}", "ip-network")[:32]
 
 
 def address_hashes(ip_address: str) -> dict[str, str]:
@@ -36,17 +41,14 @@ def address_hashes(ip_address: str) -> dict[str, str]:
         address = ipaddress.ip_address(ip_address.strip())
     except ValueError:
         return {field: "" for field, *_sizes in STORED_SIZES}
-    # The network around the address by masking its integer, which gives what str() of
-    # ip_network(f"{address}/{size}", strict=False) gives, at a third of the cost.
+    # Each network's start by masking the address's integer: what ip_network(…, strict=False)
+    # gives, at a third of the cost.
     bits, as_int = address.max_prefixlen, int(address)
     hashes = {}
     for field, *sizes in STORED_SIZES:
         size = sizes[address.version == 6]
-        if field == "ip_hash":
-            hashes[field] = keyed_hash(str(address), "ip")
-        else:
-            start = type(address)(as_int >> (bits - size) << (bits - size))
-            hashes[field] = keyed_hash(f"{start}/{size}", "ip-network")[:32]
+        start = type(address)(as_int >> (bits - size) << (bits - size))
+        hashes[field] = _hash(field, str(start), size)
     return hashes
 
 
