@@ -1,5 +1,6 @@
 # Two commands do all set-up on a fresh machine with Python 3.11:
 #   make demo   – virtual environment, install, migrate, load data and demo, serve on :8000
+#                 with the worker (mail, counts) beside the server
 #   make test   – the whole test suite (DATABASE_URL picks SQLite or PostgreSQL)
 PYTHON ?= python3.11
 VENV := .venv
@@ -22,14 +23,20 @@ install: $(BIN)/tocsin messages
 messages: $(BIN)/tocsin
 	cd src/tocsin && ../../$(TOCSIN) compilemessages --ignore=.venv -v 0
 
+# The demo's links (in its mail too) point at the demo, and its mail goes to files in
+# var/mail/, whatever the environment says.
+DEMO_ADDRESS := 127.0.0.1:8000
+demo: export TOCSIN_BASE_URL := http://$(DEMO_ADDRESS)
+demo: export EMAIL_BACKEND := django.core.mail.backends.filebased.EmailBackend
+
 demo: install
 	mkdir -p var
 	$(TOCSIN) migrate --noinput -v 0
 	-$(TOCSIN) sync-legislators || echo "Members of Congress not loaded (offline?); the demo runs with its own targets."
 	-$(TOCSIN) sync-districts || echo "District data not loaded (offline?); the ZIP lookup will say so."
 	$(TOCSIN) load-demo
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops)"
-	$(TOCSIN) runserver 127.0.0.1:8000
+	@echo "Serving on http://$(DEMO_ADDRESS) with the worker beside it (Ctrl-C stops both)"
+	$(TOCSIN) demo-serve $(DEMO_ADDRESS)
 
 test: install
 	$(BIN)/pytest

@@ -15,13 +15,9 @@ def forget_cached_facts():
     transaction would otherwise leak into it."""
     from django.core.cache import cache
 
-    from tocsin.core.memo import memo
-
     cache.clear()
-    memo.clear()
     yield
     cache.clear()
-    memo.clear()
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,13 @@ admin.site.index_title = _("Campaigns, targets and supporters")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("language/<str:code>/", core_views.switch_language, name="switch-language"),
-    # No two apps' paths overlap, so the order only decides how many patterns a request is
-    # tried against: the pages a spike hits come first.
+    path("", include("tocsin.pages.urls")),
     path("", include("tocsin.campaigns.urls")),
     path("", include("tocsin.petitions.urls")),
     path("", include("tocsin.calls.urls")),
+    path("", include("tocsin.whip.urls")),
     path("", include("tocsin.events.urls")),
     path("", include("tocsin.fundraising.urls")),
     path("", include("tocsin.dashboard.urls")),

@@ -3,12 +3,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from tocsin.campaigns.models import Campaign
-from tocsin.core.admin_mixins import ReadOnlyAdminMixin
 from tocsin.core.privacy import keyed_hash
 from tocsin.organizations.scoping import OrganizationScopedAdmin
 from tocsin.targets.models import Target
 
-from .models import BlockedNumber, CallAction, CallTally, ScriptVariant
+from .models import BlockedNumber, CallAction, ScriptVariant
 from .telephony import ConnectRefused, normalize_phone
 
 
@@ -35,7 +34,12 @@ class CallActionAdmin(OrganizationScopedAdmin):
             None,
             {
                 "fields": [
-                    "campaign", "title", "is_active", "intro", "script", "script_for_supporters",
+                    "campaign",
+                    "title",
+                    "is_active",
+                    "intro",
+                    "script",
+                    "script_for_supporters",
                 ]
             },
         ),
@@ -43,7 +47,10 @@ class CallActionAdmin(OrganizationScopedAdmin):
             _("Whom supporters call"),
             {
                 "fields": [
-                    "target_mode", "chambers", "custom_placement", "only_unsupportive",
+                    "target_mode",
+                    "chambers",
+                    "custom_placement",
+                    "only_unsupportive",
                     "office_order",
                 ],
                 "description": _(
@@ -53,8 +60,9 @@ class CallActionAdmin(OrganizationScopedAdmin):
             },
         ),
         (_("Share step"), {"fields": ["share_text", "hashtags", "mention_fallback"]}),
+        (_("Forged reports"), {"fields": ["ask_for_challenge"]}),
         (_("Click-to-call"), {"fields": ["click_to_call", "calls_per_phone_per_hour"]}),
-    ]  # fmt: skip
+    ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "campaign":
@@ -96,15 +104,3 @@ class BlockedNumberAdmin(OrganizationScopedAdmin):
         if obj is not None:
             kwargs["form"] = forms.ModelForm
         return super().get_form(request, obj, change, **kwargs)
-
-
-@admin.register(CallTally)
-class CallTallyAdmin(ReadOnlyAdminMixin, OrganizationScopedAdmin):
-    """Calls per target, office, outcome, day and place, as folded from the reports."""
-
-    organization_path = "action__campaign__organization"
-    list_display = ["day", "action", "target", "office", "outcome", "place", "count"]
-    list_filter = ["action", "outcome", "day"]
-    search_fields = ["target__name", "office__city", "place"]
-    list_select_related = ["action", "target", "office__target"]
-    date_hierarchy = "day"

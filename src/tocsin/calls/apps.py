@@ -7,6 +7,6 @@ class CallsConfig(AppConfig):
     verbose_name = _("Call-in actions")
 
     def ready(self) -> None:
-        from . import journal, signals  # noqa: F401 (journal registers its journal)
+        from . import signals
 
         signals.connect()

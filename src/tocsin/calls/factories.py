@@ -1,8 +1,9 @@
 import factory
 
 from tocsin.campaigns.factories import CampaignFactory
+from tocsin.targets.factories import OfficeFactory
 
-from .models import CallAction
+from .models import CallAction, CallReport, Outcome
 
 
 class CallActionFactory(factory.django.DjangoModelFactory):
@@ -13,3 +14,15 @@ class CallActionFactory(factory.django.DjangoModelFactory):
     title = "Call your Representative"
     script = "Hello, I live in {town} ({zip}). Please ask {title} {name} to act."
     target_mode = CallAction.TargetMode.FIXED
+
+
+class CallReportFactory(factory.django.DjangoModelFactory):
+    """A stored report, e.g. `CallReportFactory.create_batch(5, action=a, office=o)`."""
+
+    class Meta:
+        model = CallReport
+
+    action = factory.SubFactory(CallActionFactory)
+    office = factory.SubFactory(OfficeFactory)
+    target = factory.SelfAttribute("office.target")
+    outcome = Outcome.TALKED

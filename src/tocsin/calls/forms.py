@@ -1,18 +1,16 @@
-import uuid
-from dataclasses import dataclass
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tocsin.campaigns.forms import PlaceCleaning
-from tocsin.districts.services import DistrictRef, InvalidZip, normalize_zip
-from tocsin.supporters.forms import PlainTextField, clean_text
+from tocsin.core.forms import PlainTextField
 
-from .models import CALLER_ANSWER_VALUES, OUTCOME_VALUES, CallerAnswer
+from . import places
+from .models import CallerAnswer, Outcome
 
 
 class CallPlaceForm(PlaceCleaning, forms.Form):
-    """Where the supporter is: carried from page to page in the query string, never stored."""
+    """Where the supporter is: posted once, then carried from page to page sealed
+    (places.py), never in plain text in a URL, and never stored."""
 
     zip = forms.CharField(
         label=_("Your ZIP code"),
@@ -40,16 +38,40 @@ def tried_offices(text: str) -> list[int]:
     return [int(p) for p in parts if p.isascii() and p.isdigit() and len(p) < 12][:20]
 
 
-class ReportForm(CallPlaceForm):
-    """Renders the outcome form: the state the page carries, and a checkbox per demand.
-    What comes back is read by ReportInput."""
+# The largest id a BigAutoField holds: a bigger number would overflow the database's integer.
+MAX_ID = 2**63 - 1
 
+
+def place_from_token(token: str) -> CallPlaceForm | None:
+    """The place form filled from a sealed token; None for a token that is garbled, forged or
+    too old. The form is checked again: the token proves where the values came from, and the
+    cleaning turns them back into a ZIP code and a district."""
+    values = places.unseal(token)
+    return None if values is None else CallPlaceForm(values)
+
+
+class ReportForm(forms.Form):
+    """The outcome form: the state the step page carries in hidden fields, a checkbox per
+    demand, the caller's answer, and the outcome from the button tapped."""
+
+    # The supporter's place, sealed; empty when the flow has none (a fixed list, no town).
+    place = forms.CharField(
+        required=False, max_length=places.MAX_TOKEN_LENGTH, widget=forms.HiddenInput
+    )
     key = forms.UUIDField(widget=forms.HiddenInput)
-    position = forms.IntegerField(widget=forms.HiddenInput)
-    total = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    target = forms.IntegerField(widget=forms.HiddenInput)
-    office = forms.IntegerField(widget=forms.HiddenInput)
+    position = forms.IntegerField(min_value=0, max_value=100, widget=forms.HiddenInput)
+    total = forms.IntegerField(required=False, min_value=1, max_value=101, widget=forms.HiddenInput)
+    target = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    office = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     tried = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Sent by the button tapped; the page renders the buttons itself, not this widget.
+    outcome = forms.ChoiceField(
+        choices=Outcome.choices,
+        error_messages={
+            "required": _("Tap how the call went."),
+            "invalid_choice": _("Tap how the call went."),
+        },
+    )
     demands = forms.TypedMultipleChoiceField(
         label=_("What did you raise?"),
         required=False,
@@ -67,85 +89,21 @@ class ReportForm(CallPlaceForm):
         super().__init__(*args, **kwargs)
         self.fields["demands"].choices = [(d.pk, d.text) for d in demands]
 
+    def clean_tried(self) -> list[int]:
+        return tried_offices(self.cleaned_data["tried"])
 
-class InvalidReport(ValueError):
-    """`field` says what was wrong; the message is written for the supporter."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-
-
-@dataclass(frozen=True)
-class ReportInput:
-    """A submitted outcome, read without a Form instance: this is the busiest POST of a
-    campaign, and building a bound form costs more than everything else it does. ReportForm
-    renders the same fields."""
-
-    key: uuid.UUID
-    position: int
-    total: int | None
-    target: int
-    office: int
-    outcome: str
-    demands: tuple[int, ...]
-    zip: str
-    district: DistrictRef | None
-    town: str
-    tried: tuple[int, ...]
-    answer: str = ""
-
-    @classmethod
-    def parse(cls, data) -> "ReportInput":
-        def number(name: str, *, required: bool = True, upper: int = 10**12) -> int | None:
-            text = data.get(name, "")
-            if not text and not required:
-                return None
-            if not (text.isascii() and text.isdigit() and len(text) <= 12 and int(text) <= upper):
-                raise InvalidReport(name, _("That report was garbled. Please try again."))
-            return int(text)
-
-        try:
-            key = uuid.UUID(data.get("key", "")[:40])
-        except ValueError as error:
-            raise InvalidReport("key", _("That report was garbled. Please try again.")) from error
-        outcome = data.get("outcome", "")
-        if outcome not in OUTCOME_VALUES:
-            raise InvalidReport("outcome", _("Tap how the call went."))
-        demands = data.getlist("demands") if hasattr(data, "getlist") else []
-        if len(demands) > 50 or not all(
-            d.isascii() and d.isdigit() and len(d) < 12 for d in demands
-        ):
-            raise InvalidReport("demands", _("That report was garbled. Please try again."))
-        zip_code = ""
-        if data.get("zip"):
-            try:
-                zip_code = normalize_zip(data["zip"])
-            except InvalidZip as error:
-                raise InvalidReport("zip", str(error)) from error
-        district = None
-        if data.get("district"):
-            try:
-                district = DistrictRef.parse(data["district"][:10])
-            except ValueError as error:
-                raise InvalidReport("district", _("That district is not one we know.")) from error
-        answer = data.get("answer", "")
-        if answer and answer not in CALLER_ANSWER_VALUES:
-            raise InvalidReport("answer", _("That report was garbled. Please try again."))
-        town = clean_text(data.get("town", ""))
-        if len(town) > 60:
-            raise InvalidReport("town", _("Please shorten the town name to 60 characters."))
-        return cls(
-            key=key,
-            position=number("position", upper=100),
-            total=number("total", required=False, upper=101),
-            target=number("target"),
-            office=number("office"),
-            outcome=outcome,
-            demands=tuple(int(d) for d in demands),
-            zip=zip_code,
-            district=district,
-            town=town,
-            tried=tuple(tried_offices(data.get("tried", ""))),
-            answer=answer,
-        )
+    def clean_place(self) -> dict:
+        """{"zip", "town", "district"} (a DistrictRef or None)."""
+        token = self.cleaned_data["place"]
+        if not token:
+            return {"zip": "", "town": "", "district": None}
+        form = place_from_token(token)
+        if form is None or not form.is_valid():
+            raise forms.ValidationError(
+                _(
+                    "This page was opened too long ago for its report to be counted. Your call "
+                    "still made a difference: thank you."
+                ),
+                code="stale",
+            )
+        return form.cleaned_data

@@ -89,6 +89,15 @@ class CallAction(models.Model):
     calls_per_phone_per_hour = models.PositiveSmallIntegerField(
         _("calls per phone number per hour"), default=2
     )
+    ask_for_challenge = models.BooleanField(
+        _("ask browsers to prove they are not a bot"),
+        default=False,
+        help_text=_(
+            "Switch on under attack: each browser solves a small puzzle (ALTCHA, served from "
+            "this site) before a call report is counted. Reports without it, e.g. from "
+            "browsers without JavaScript, are not counted, and the supporter is told so."
+        ),
+    )
     mention_fallback = models.CharField(
         _("when a target has no account"),
         max_length=100,
@@ -135,8 +144,6 @@ class Outcome(models.TextChoices):
 
 
 DEAD_LINE_OUTCOMES = (Outcome.BUSY, Outcome.VOICEMAIL_FULL)
-# Checked on every report: TextChoices.values builds a new list each time it is read.
-OUTCOME_VALUES = frozenset(Outcome.values)
 
 
 class CallerAnswer(models.TextChoices):
@@ -147,17 +154,20 @@ class CallerAnswer(models.TextChoices):
     NO = "no", _("No, they will not")
 
 
-CALLER_ANSWER_VALUES = frozenset(CallerAnswer.values)
-
-
 class CallReport(models.Model):
-    """One outcome a supporter reported. Inserted once per idempotency key, never updated
-    except to mark it folded into the tallies."""
+    """One outcome a supporter reported: inserted once per idempotency key, never updated.
+    Every count of calls is an aggregate over these rows."""
 
     key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
-    action = models.ForeignKey(CallAction, on_delete=models.CASCADE, related_name="reports")
+    # No index of its own: calls_by_action_target starts with it.
+    action = models.ForeignKey(
+        CallAction, on_delete=models.CASCADE, related_name="reports", db_index=False
+    )
     target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="call_reports")
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="call_reports")
+    # No index of its own: calls_by_office starts with it.
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="call_reports", db_index=False
+    )
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     demands_raised = models.CharField(
         max_length=200, blank=True, help_text="Comma-separated ids of the demands raised."
@@ -167,82 +177,29 @@ class CallReport(models.Model):
     )
     answer = models.CharField(max_length=10, blank=True, choices=CallerAnswer.choices, default="")
     created_at = models.DateTimeField(auto_now_add=True)
-    folded = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
+            # The public counts (per action, per target, callers' answers) and the dashboard's
+            # per-campaign recount. The included columns let PostgreSQL answer them from the
+            # index alone; other databases ignore `include`.
             models.Index(
-                fields=["id"], condition=models.Q(folded=False), name="call_reports_to_fold"
-            )
+                fields=["action", "target"],
+                include=["office", "outcome", "answer"],
+                name="calls_by_action_target",
+            ),
+            # Which lines were dead lately (dead_lines).
+            models.Index(
+                fields=["office", "created_at"], include=["outcome"], name="calls_by_office"
+            ),
+            # The dashboard's refresh of the recent hours.
+            models.Index(fields=["created_at"], name="calls_by_time"),
         ]
         verbose_name = _("call report")
         verbose_name_plural = _("call reports")
 
     def __str__(self) -> str:
         return f"{self.target} · {self.get_outcome_display()}"
-
-
-class CallTally(models.Model):
-    """Reports folded into counts per target, office, outcome, day and place."""
-
-    action = models.ForeignKey(CallAction, on_delete=models.CASCADE, related_name="tallies")
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="call_tallies")
-    outcome = models.CharField(max_length=20, choices=Outcome.choices)
-    day = models.DateField()
-    place = models.CharField(max_length=8, blank=True)
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["action", "target", "office", "outcome", "day", "place"],
-                name="one_tally_per_key",
-            )
-        ]
-        verbose_name = _("call tally")
-        verbose_name_plural = _("call tallies")
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.target_id}/{self.office_id} {self.outcome}: {self.count}"
-
-
-class AnswerTally(models.Model):
-    """Callers' answers to "will they support it?", folded per target like the call tallies."""
-
-    action = models.ForeignKey(CallAction, on_delete=models.CASCADE, related_name="answer_tallies")
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
-    answer = models.CharField(max_length=10, choices=CallerAnswer.choices)
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["action", "target", "answer"], name="one_answer_tally_per_target"
-            )
-        ]
-        verbose_name = _("callers' answer count")
-        verbose_name_plural = _("callers' answer counts")
-
-    def __str__(self) -> str:
-        return f"{self.target_id} {self.answer}: {self.count}"
-
-
-class DemandTally(models.Model):
-    action = models.ForeignKey(CallAction, on_delete=models.CASCADE, related_name="+")
-    demand = models.ForeignKey("campaigns.Demand", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["action", "demand", "day"], name="one_demand_tally_per_day"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.day} demand {self.demand_id}: {self.count}"
 
 
 class BlockedNumber(models.Model):
@@ -269,7 +226,8 @@ class BlockedNumber(models.Model):
 class ConnectSession(models.Model):
     """One click-to-call: we ring the supporter, then put them through to each office in turn.
 
-    The phone number is kept only while the call needs it; the keyed hash stays for the limits.
+    The phone number is kept only while the call needs it; the keyed hashes of the number and
+    of the supporter's address stay for the limits, for 30 days (telephony.HASH_DAYS).
     """
 
     class Status(models.TextChoices):

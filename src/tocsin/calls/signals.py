@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from tocsin.campaigns.models import Campaign, CampaignTarget, Demand
@@ -5,7 +6,7 @@ from tocsin.campaigns.signals import forget_pages
 from tocsin.targets.models import Office, Target
 
 from .models import CallAction
-from .services import forget, forget_public_action
+from .services import fixed_targets_cache_key, forget_public_action, office_cache_key
 
 
 def call_action_changed(sender, instance, **kwargs) -> None:
@@ -29,14 +30,12 @@ def office_changed(sender, instance, **kwargs) -> None:
         if isinstance(instance, Office)
         else instance.offices.values_list("pk", flat=True)
     )
-    forget(*[f"calls:office:{pk}" for pk in offices])
+    cache.delete_many([office_cache_key(pk) for pk in offices])
 
 
 def campaign_targets_changed(sender, instance, **kwargs) -> None:
-    for action_id in CallAction.objects.filter(campaign=instance.campaign_id).values_list(
-        "pk", flat=True
-    ):
-        forget(f"calls:fixed-targets:{action_id}")
+    actions = CallAction.objects.filter(campaign=instance.campaign_id).values_list("pk", flat=True)
+    cache.delete_many([fixed_targets_cache_key(pk) for pk in actions])
 
 
 def connect() -> None:

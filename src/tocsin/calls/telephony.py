@@ -26,6 +26,9 @@ from .models import BlockedNumber, CallAction, ConnectSession
 
 logger = logging.getLogger(__name__)
 
+# The hashes serve the limits, which look back an hour; past this many days
+# (TOCSIN_CALL_HASH_DAYS) a session's hashes are blanked, as they serve nothing more.
+HASH_DAYS = 30
 ALLOWED_NUMBER_TYPES = {
     PhoneNumberType.FIXED_LINE,
     PhoneNumberType.MOBILE,
@@ -129,7 +132,8 @@ def webhook_url(name: str, session: ConnectSession, **kwargs) -> str:
 
 
 def end_session(session: ConnectSession, status: str) -> None:
-    """The call is over: the phone number goes, the hash stays for the limits."""
+    """The call is over: the phone number goes, the hashes stay for the limits (for
+    HASH_DAYS, see forget_stale_numbers)."""
     ConnectSession.objects.filter(pk=session.pk).update(
         status=status, phone_number="", ended_at=timezone.now()
     )
@@ -190,10 +194,20 @@ def backend():
 
 def forget_stale_numbers() -> int:
     """Drop the phone number of any call that should be over by now, even if Twilio's final
-    status callback never arrived."""
-    cutoff = timezone.now() - timezone.timedelta(minutes=settings.TOCSIN_MAX_CALL_MINUTES + 10)
-    return (
+    status callback never arrived, and the keyed hashes of the number and address once they
+    are older than any limit looks back (TOCSIN_CALL_HASH_DAYS, 30 by default). Returns how
+    many sessions it changed."""
+    now = timezone.now()
+    cutoff = now - timezone.timedelta(minutes=settings.TOCSIN_MAX_CALL_MINUTES + 10)
+    numbers = (
         ConnectSession.objects.filter(created_at__lt=cutoff)
         .exclude(phone_number="")
-        .update(phone_number="", ended_at=timezone.now(), status=ConnectSession.Status.FAILED)
+        .update(phone_number="", ended_at=now, status=ConnectSession.Status.FAILED)
     )
+    days = getattr(settings, "TOCSIN_CALL_HASH_DAYS", HASH_DAYS)
+    hashes = (
+        ConnectSession.objects.filter(created_at__lt=now - timezone.timedelta(days=days))
+        .exclude(phone_hash="", ip_hash="")
+        .update(phone_hash="", ip_hash="")
+    )
+    return numbers + hashes

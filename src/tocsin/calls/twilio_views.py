@@ -98,8 +98,12 @@ def connect(request, session_id: uuid.UUID):
 def _dial_or_finish(response: VoiceResponse, session: ConnectSession) -> None:
     while session.position < len(session.offices):
         target_id, office_id = session.offices[session.position]
-        office = Office.objects.filter(pk=office_id, target_id=target_id).select_related("target")
-        office = office.first()
+        office = (
+            Office.objects.shown_to(session.action.campaign.organization_id)
+            .filter(pk=office_id, target_id=target_id)
+            .select_related("target")
+            .first()
+        )
         number = office_number(office) if office else None
         if number is None:
             session.position += 1

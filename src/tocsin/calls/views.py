@@ -1,3 +1,4 @@
+import json
 import uuid
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -15,13 +16,15 @@ from tocsin.campaigns.forms import (
     zip_not_found_message,
 )
 from tocsin.campaigns.models import Campaign
-from tocsin.core.paths import reverse_remembered
+from tocsin.core import switches
+from tocsin.core.http import client_ip
 from tocsin.districts import services as districts
+from tocsin.petitions import challenge
 from tocsin.targets.delegations import house_members_by_district
 
-from . import services, telephony
-from .forms import CallPlaceForm, InvalidReport, ReportForm, ReportInput, tried_offices
-from .models import DEAD_LINE_OUTCOMES, CallAction, ConnectSession, Outcome
+from . import limits, places, services, telephony
+from .forms import CallPlaceForm, ReportForm, place_from_token, tried_offices
+from .models import DEAD_LINE_OUTCOMES, CallAction, CallReport, ConnectSession, Outcome
 from .sharing import LIMITS, clean_instance, compose_url, share_posts
 
 
@@ -49,13 +52,17 @@ class Place:
     lookup: districts.ZipLookup | None = None
     errors: list[str] = field(default_factory=list)
 
-    def query(self, **extra) -> str:
-        params = {
+    def token(self) -> str:
+        """The place sealed for the next page's URL or form ("" when there is none)."""
+        values = {
             "zip": self.zip,
-            "district": self.district.label if self.district else "",
             "town": self.town,
-            **extra,
+            "district": self.district.label if self.district else "",
         }
+        return places.seal(values) if any(values.values()) else ""
+
+    def query(self, **extra) -> str:
+        params = {"place": self.token(), **extra}
         return urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
 
@@ -78,6 +85,15 @@ def resolve_place(action: CallAction, form: CallPlaceForm) -> Place:
     return place
 
 
+def place_from(action: CallAction, token: str) -> Place:
+    """The place a sealed token holds, checked again; an empty place for a token that is
+    garbled, forged or too old (the supporter is asked again)."""
+    if not token:
+        return Place()
+    form = place_from_token(token)
+    return Place() if form is None else resolve_place(action, form)
+
+
 def _needs_place(action: CallAction, place: Place) -> bool:
     if not action.uses_lookup or place.district is not None:
         return False
@@ -92,16 +108,23 @@ def _needs_place(action: CallAction, place: Place) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET shows whom to call for the sealed place in `?place=` (or asks where the supporter
+    is); the ZIP code, a district picked from a split ZIP, or a location come by POST and are
+    answered with a redirect to the sealed place, so none of them is ever in a URL."""
     action = action_for(request, slug)
-    campaign = action.campaign
     if request.method == "POST":
-        return _start_from_location(request, action)
-    form = CallPlaceForm(request.GET or None)
-    place = resolve_place(action, form) if request.GET else Place()
+        if "latitude" in request.POST:
+            return _start_from_location(request, action)
+        form = CallPlaceForm(request.POST)
+        place = resolve_place(action, form)
+    else:
+        form = CallPlaceForm()
+        place = place_from(action, request.GET.get("place", ""))
+    campaign = action.campaign
     context = {
         "action": action,
         "campaign": campaign,
-        "form": form if request.GET else CallPlaceForm(),
+        "form": form,
         "place": place,
         "data_loaded": districts.zip_data_loaded() if action.uses_lookup else True,
     }
@@ -116,8 +139,14 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
             context["candidates"] = house_members_by_district(place.lookup.districts)
             context["boundaries_loaded"] = districts.boundaries_loaded()
         return render(request, "calls/start.html", context, status=400 if place.errors else 200)
+    if request.method == "POST":
+        return HttpResponseRedirect(_start_url(action, place))
     targets = services.targets_for(action, place.district)
-    context |= {"targets": targets, "first_step": _step_url(action, place, 0)}
+    context |= {
+        "targets": targets,
+        "first_step": _step_url(action, place, 0),
+        "place_token": place.token(),
+    }
     return render(request, "calls/start.html", context)
 
 
@@ -137,26 +166,25 @@ def _start_from_location(request: HttpRequest, action: CallAction) -> HttpRespon
             "data_loaded": districts.zip_data_loaded(),
         }
         return render(request, "calls/start.html", context, status=400)
-    place = Place(district=district)
-    return HttpResponseRedirect(
-        reverse("calls:start", kwargs={"slug": action.campaign.slug}) + "?" + place.query()
-    )
+    return HttpResponseRedirect(_start_url(action, Place(district=district)))
 
 
 def _step_url(action: CallAction, place: Place, position: int, **extra) -> str:
-    url = reverse_remembered("calls:step", slug=action.campaign.slug, position=position)
+    url = reverse("calls:step", kwargs={"slug": action.campaign.slug, "position": position})
     query = place.query(**extra)
     return f"{url}?{query}" if query else url
 
 
 def _done_url(action: CallAction, place: Place) -> str:
-    url = reverse_remembered("calls:done", slug=action.campaign.slug)
+    url = reverse("calls:done", kwargs={"slug": action.campaign.slug})
     query = place.query()
     return f"{url}?{query}" if query else url
 
 
 def _start_url(action: CallAction, place: Place) -> str:
-    return reverse("calls:start", kwargs={"slug": action.campaign.slug}) + "?" + place.query()
+    url = reverse("calls:start", kwargs={"slug": action.campaign.slug})
+    query = place.query()
+    return f"{url}?{query}" if query else url
 
 
 @require_GET
@@ -164,9 +192,9 @@ def step(request: HttpRequest, slug: str, position: int) -> HttpResponse:
     action = action_for(request, slug)
     if not action.campaign.is_open:
         return redirect("calls:start", slug=slug)
-    place = resolve_place(action, CallPlaceForm(request.GET))
+    place = place_from(action, request.GET.get("place", ""))
     if place.errors or _needs_place(action, place):
-        return HttpResponseRedirect(_start_url(action, place))
+        return redirect("calls:start", slug=slug)
     tried = tried_offices(request.GET.get("tried", ""))
     return _render_step(request, action, place, position, tried)
 
@@ -188,9 +216,7 @@ def _render_step(request, action, place, position, tried, errors=(), status=200)
             "target": target.pk,
             "office": current.pk if current else None,
             "tried": ",".join(map(str, tried)),
-            "zip": place.zip,
-            "district": place.district.label if place.district else "",
-            "town": place.town,
+            "place": place.token(),
         },
         demands=demands,
     )
@@ -210,6 +236,13 @@ def _render_step(request, action, place, position, tried, errors=(), status=200)
         "outcomes": Outcome.choices,
         "skip_url": _step_url(action, place, position + 1),
     }
+    if action.ask_for_challenge:
+        strings = json.loads(challenge.widget_strings())
+        strings["error"] = gettext("The check failed. Your report may not be counted.")
+        context |= {
+            "challenge_json": challenge.new_challenge(),
+            "challenge_strings": json.dumps(strings),
+        }
     return render(request, "calls/step.html", context, status=status)
 
 
@@ -220,59 +253,107 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("calls:start", slug=slug)
     public = services.public_action(slug)
     demands = public.demands if public else tuple(action.campaign.demands.all())
-    try:
-        data = ReportInput.parse(request.POST)
-    except InvalidReport as problem:
-        position = request.POST.get("position", "")
-        if problem.field != "outcome" or not (position.isascii() and position.isdigit()):
+    form = ReportForm(request.POST, demands=demands)
+    if not form.is_valid():
+        if "place" in form.errors:
+            return _refused(request, action, status=400, message=form.errors["place"][0])
+        position = form.cleaned_data.get("position")
+        if set(form.errors) != {"outcome"} or position is None:
+            # Anything but the outcome comes from the page itself: it was tampered with.
             return _refused(request, action, status=400)
         # Nothing tapped: the same page again, saying what is missing.
-        place = resolve_place(action, CallPlaceForm(request.POST))
-        tried = tried_offices(request.POST.get("tried", ""))
         return _render_step(
-            request, action, place, int(position[:3]), tried, errors=[str(problem)], status=400
+            request,
+            action,
+            Place(**form.cleaned_data["place"]),
+            position,
+            form.cleaned_data["tried"],
+            errors=form.errors["outcome"],
+            status=400,
         )
-    place = Place(zip=data.zip, town=data.town, district=data.district)
+    data = form.cleaned_data
+    place = Place(**data["place"])
+    if switches.current().calls_paused:
+        return _refused(
+            request,
+            action,
+            status=503,
+            message=gettext(
+                "We are not counting call reports for a little while. Your call still made a "
+                "difference: thank you. Please try reporting again later."
+            ),
+        )
+    next_url = _next_url(action, place, data)
+    refusal = _refusal(request, action, data)
+    if refusal is not None:
+        if CallReport.objects.filter(key=data["key"]).exists():
+            # A double tap of a report already counted: on as if counted now.
+            return HttpResponseRedirect(next_url)
+        status, message = refusal
+        return _refused(request, action, status=status, message=message, next_url=next_url)
     try:
         services.report_call(
             action,
-            key=data.key,
-            target_id=data.target,
-            office_id=data.office,
-            outcome=data.outcome,
-            demand_ids=list(data.demands),
+            key=data["key"],
+            target_id=data["target"],
+            office_id=data["office"],
+            outcome=data["outcome"],
+            demand_ids=data["demands"],
             district=place.district,
             valid_demand_ids={d.pk for d in demands},
-            answer=data.answer,
+            answer=data["answer"],
         )
     except services.ReportRefused:
         return _refused(request, action, status=400)
+    return HttpResponseRedirect(next_url)
 
-    if data.outcome in DEAD_LINE_OUTCOMES:
-        tried = [*data.tried, data.office]
-        # Another office of the same person, at once, while the supporter is ready to call.
-        return HttpResponseRedirect(
-            _step_url(action, place, data.position, tried=",".join(map(str, tried))) + "#call"
+
+def _refusal(request: HttpRequest, action: CallAction, data: dict) -> tuple[int, str] | None:
+    """Why a well-formed report is not counted, as (status, message), or None to count it.
+    The challenge comes first, so an unsolved one costs nothing against the limits."""
+    if action.ask_for_challenge and not challenge.solved(request.POST.get("altcha", "")):
+        return 400, gettext(
+            "We could not check that this report came from a person's browser (the check "
+            "needs JavaScript), so it was not counted. Your call still made a difference: "
+            "thank you."
         )
-    next_position = data.position + 1
-    if data.total is not None and next_position >= data.total:
-        return HttpResponseRedirect(_done_url(action, place))
-    return HttpResponseRedirect(_step_url(action, place, next_position))
+    if limits.over_limit(action.pk, client_ip(request)):
+        return 429, gettext(
+            "So many call reports have come in just now, from your connection or for this "
+            "campaign, that this one was not counted. Your call still made a difference: "
+            "thank you."
+        )
+    return None
 
 
-def _refused(request, action, status):
-    return render(
-        request,
-        "calls/refused.html",
-        {"action": action, "campaign": action.campaign},
-        status=status,
-    )
+def _next_url(action: CallAction, place: Place, data: dict) -> str:
+    """Where the flow goes after this report."""
+    if data["outcome"] in DEAD_LINE_OUTCOMES:
+        tried = [*data["tried"], data["office"]]
+        # Another office of the same person, at once, while the supporter is ready to call.
+        return (
+            _step_url(action, place, data["position"], tried=",".join(map(str, tried))) + "#call"
+        )
+    next_position = data["position"] + 1
+    if data["total"] is not None and next_position >= data["total"]:
+        return _done_url(action, place)
+    return _step_url(action, place, next_position)
+
+
+def _refused(request, action, status, message="", next_url=""):
+    context = {
+        "action": action,
+        "campaign": action.campaign,
+        "message": message,
+        "next_url": next_url,
+    }
+    return render(request, "calls/refused.html", context, status=status)
 
 
 @require_GET
 def done(request: HttpRequest, slug: str) -> HttpResponse:
     action = action_for(request, slug)
-    place = resolve_place(action, CallPlaceForm(request.GET))
+    place = place_from(action, request.GET.get("place", ""))
     targets = services.targets_for(action, place.district) if not place.errors else []
     context = {
         "action": action,
@@ -310,14 +391,14 @@ def share_on_mastodon(request: HttpRequest, slug: str) -> HttpResponse:
 def connect(request: HttpRequest, slug: str) -> HttpResponse:
     """Click-to-call: we ring the supporter and put them through to each office."""
     action = action_for(request, slug)
-    place = resolve_place(action, CallPlaceForm(request.POST))
+    place = place_from(action, request.POST.get("place", ""))
     if not action.campaign.is_open or place.errors or _needs_place(action, place):
         return HttpResponseRedirect(_start_url(action, place))
     try:
         session = telephony.start_session(
             action,
             phone_text=request.POST.get("phone", ""),
-            ip_address=request.META.get("REMOTE_ADDR", ""),
+            ip_address=client_ip(request),
             district=place.district,
             language=get_language(),
         )

@@ -1,18 +1,20 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tocsin.organizations.models import Organization
 from tocsin.organizations.scoping import OrganizationScopedAdmin
 from tocsin.targets.models import Target
 
-from . import services
-from .models import Campaign, CampaignTarget, Demand, Source, StanceEvidence, TargetStance
+from .models import Campaign, CampaignTarget, Demand, Partnership, Source, TargetStance
 
 
 def wide_text(size: int) -> dict:
@@ -67,232 +69,169 @@ class StanceInline(admin.TabularInline):
         return stance.evidence.stated_on if stance.evidence else "—"
 
 
+class PartnershipForm(forms.ModelForm):
+    class Meta:
+        model = Partnership
+        fields = ["organization"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # An answer belongs to the group that gave it: a row is never moved to another.
+            self.fields["organization"].disabled = True
+
+
+class PartnershipInline(admin.TabularInline):
+    model = Partnership
+    form = PartnershipForm
+    extra = 0
+    fields = ["organization", "status", "invited_at", "answered_at"]
+    readonly_fields = ["status", "invited_at", "answered_at"]
+    verbose_name = _("partner group")
+    verbose_name_plural = _(
+        "partner groups (each is invited, and named or asked about only once it accepts)"
+    )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organization":
+            # Any group may be invited (names are public); only its own organizers accept.
+            kwargs["queryset"] = Organization.objects.all()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Campaign)
 class CampaignAdmin(OrganizationScopedAdmin):
     list_display = ["title", "organization", "status", "deadline", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["partners"]
-    inlines = [DemandInline, SourceInline, CampaignTargetInline, StanceInline]
+    inlines = [DemandInline, SourceInline, CampaignTargetInline, PartnershipInline, StanceInline]
     readonly_fields = ["whip_count"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "deadline", "organization", "partners"]}),
+        (None, {"fields": ["title", "slug", "status", "deadline", "organization"]}),
         (_("What supporters read"), {"fields": ["summary", "body"]}),
         (_("Whip count"), {"fields": ["whip_count"]}),
     ]
     view_on_site = True
     formfield_overrides = {models.CharField: wide_text(70)}
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Partnership:
+            for partnership in formset.save(commit=False):
+                if partnership.pk is None:
+                    partnership.invited_by = request.user
+                partnership.save()
+            for partnership in formset.deleted_objects:
+                partnership.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
     @admin.display(description=_("stances"))
     def whip_count(self, campaign):
+        # These are whip's admin pages, reversed by name: campaigns does not import whip.
         if campaign is None or campaign.pk is None:
             return gettext("Save the campaign first.")
         return format_html(
             '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("admin:campaigns_stanceevidence_add") + f"?campaign={campaign.pk}",
             gettext("Record a stance"),
-            reverse("admin:campaigns_campaign_import_stances", args=[campaign.pk]),
+            reverse("admin:campaigns_stanceevidence_import", args=[campaign.pk]),
             gettext("Import stances from CSV"),
-            reverse("admin:campaigns_campaign_stance_suggestions", args=[campaign.pk]),
+            reverse("admin:campaigns_stanceevidence_suggestions", args=[campaign.pk]),
             gettext("Callers' answers"),
             reverse("admin:campaigns_stanceevidence_changelist") + f"?campaign={campaign.pk}",
             gettext("History"),
         )
 
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path(
-                "<int:campaign_id>/stances/import/",
-                wrap(self.import_stances_view),
-                name="campaigns_campaign_import_stances",
-            ),
-            path(
-                "<int:campaign_id>/stances/suggestions/",
-                wrap(self.suggestions_view),
-                name="campaigns_campaign_stance_suggestions",
-            ),
-            *super().get_urls(),
-        ]
 
-    def organizer_campaign(self, request, campaign_id: int) -> Campaign:
-        """One of the organizer's own campaigns they may change, or 404 (as for a made-up id)."""
-        campaign = self.get_queryset(request).filter(pk=campaign_id).first()
-        if campaign is None or not self.has_change_permission(request, campaign):
-            raise Http404
-        return campaign
-
-    def import_stances_view(self, request, campaign_id: int):
-        campaign = self.organizer_campaign(request, campaign_id)
-        form = StanceImportForm(request.POST or None, request.FILES or None)
-        problems = []
-        status = 200
-        if request.method == "POST":
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                data = upload.read(services.MAX_IMPORT_BYTES + 1)
-                try:
-                    result = services.import_stances(campaign, data, recorded_by=request.user)
-                except services.StanceImportError as refusal:
-                    problems = refusal.problems
-                else:
-                    self.message_user(
-                        request,
-                        gettext(
-                            "Stances imported: %(recorded)d recorded, %(unchanged)d already known."
-                        )
-                        % {"recorded": result.recorded, "unchanged": result.unchanged},
-                        messages.SUCCESS,
-                    )
-                    return HttpResponseRedirect(
-                        reverse("admin:campaigns_stanceevidence_changelist")
-                        + f"?campaign={campaign.pk}"
-                    )
-            status = 400
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("Import stances"),
-            "campaign": campaign,
-            "form": form,
-            "problems": problems,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(
-            request, "admin/campaigns/import_stances.html", context, status=status
-        )
-
-    def suggestions_view(self, request, campaign_id: int):
-        campaign = self.organizer_campaign(request, campaign_id)
-        if request.method == "POST":
-            target = request.POST.get("target", "")
-            if not (target.isascii() and target.isdigit() and len(target) < 12):
-                raise Http404
-            try:
-                services.confirm_suggestion(campaign, int(target), recorded_by=request.user)
-            except LookupError:
-                raise Http404 from None
-            self.message_user(request, gettext("Stance recorded from callers' answers."))
-            return HttpResponseRedirect(request.path)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("What callers heard"),
-            "campaign": campaign,
-            "suggestions": services.suggestions(campaign),
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/campaigns/stance_suggestions.html", context)
-
-
-class StanceImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_(
-            "First line: target_id (Bioguide ID or Tocsin id) or name and state, stance, date, "
-            "source_url; optional source_title, publisher, summary. One problem refuses the "
-            "whole file."
-        ),
-    )
-
-
-class OrganizerCampaignFilter(admin.SimpleListFilter):
-    """Only the organizer's own campaigns are offered (a plain filter would list everyone's)."""
-
-    title = _("campaign")
-    parameter_name = "campaign"
+class AnswerFilter(admin.SimpleListFilter):
+    title = _("answer")
+    parameter_name = "answer"
 
     def lookups(self, request, model_admin):
-        campaigns = Campaign.objects.all()
-        if not request.user.is_superuser:
-            campaigns = campaigns.for_organizer(request.user)
-        return [(str(c.pk), c.title) for c in campaigns.order_by("title")]
+        return Partnership.Status.choices
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(campaign_id=int(value))
+        if self.value() in Partnership.Status.values:
+            return queryset.filter(status=self.value())
         return queryset
 
 
-class StanceEvidenceForm(forms.ModelForm):
-    class Meta:
-        model = StanceEvidence
-        fields = [
-            "campaign", "target", "stance", "stated_on", "summary",
-            "source_title", "source_publisher", "source_date", "source_url",
-        ]  # fmt: skip
-        widgets = {"summary": forms.Textarea(attrs={"rows": 3, "cols": 70})}
+@admin.register(Partnership)
+class PartnershipAdmin(OrganizationScopedAdmin):
+    """The invitations addressed to the user's own groups, each answered on its own page with
+    a button (a POST). The inviting group manages its invitations on the campaign's page."""
 
+    list_display = ["campaign", "inviting_group", "organization", "status", "invited_at"]
+    list_filter = [AnswerFilter]
+    list_select_related = ["campaign__organization", "organization"]
+    answer_template = "admin/campaigns/partnership/answer.html"
 
-@admin.register(StanceEvidence)
-class StanceEvidenceAdmin(OrganizationScopedAdmin):
-    """Record stances and read their history. Saving or deleting evidence updates the current
-    stance that the call flow and the scoreboard read."""
+    def has_add_permission(self, request):
+        return False
 
-    organization_path = "campaign__organization"
-    form = StanceEvidenceForm
-    list_display = ["target", "stance", "stated_on", "source", "campaign", "origin", "recorded_by"]
-    list_filter = [OrganizerCampaignFilter, "stance", "origin"]
-    list_select_related = ["target", "campaign", "recorded_by"]
-    search_fields = ["target__name", "summary", "source_title"]
-    autocomplete_fields = ["target"]
-    date_hierarchy = "stated_on"
-    readonly_fields = ["origin", "recorded_by", "recorded_at"]
-    fieldsets = [
-        (None, {"fields": ["campaign", "target", "stance", "stated_on", "summary"]}),
-        (
-            _("Source"),
-            {"fields": ["source_title", "source_publisher", "source_date", "source_url"]},
-        ),
-        (_("Recorded"), {"fields": ["origin", "recorded_by", "recorded_at"]}),
-    ]
+    def has_delete_permission(self, request, obj=None):
+        return False  # declining is the answer; the inviting group withdraws an invitation
 
-    @admin.display(description=_("source"))
-    def source(self, evidence):
-        label = evidence.source_title or evidence.source_url
-        if evidence.source_url:
-            return format_html(
-                '<a href="{}" rel="noopener noreferrer">{}</a>', evidence.source_url, label[:60]
+    @admin.display(description=_("invited by"), ordering="campaign__organization__name")
+    def inviting_group(self, partnership):
+        return partnership.campaign.organization
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": gettext("Invitations to support other groups' campaigns")} | (
+            extra_context or {}
+        )
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The invitation, what accepting means, and the buttons to answer it."""
+        partnership = self.get_object(request, object_id)
+        if partnership is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, partnership):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self._answer(request, partnership)
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET", "POST"])
+        return self._answer_page(request, partnership)
+
+    def _answer_page(self, request, partnership, status=200, error=""):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Invitation from %(group)s")
+            % {"group": partnership.campaign.organization},
+            "partnership": partnership,
+            "campaign": partnership.campaign,
+            "public": partnership.campaign.status != Campaign.Status.DRAFT,
+            "can_answer": self.has_change_permission(request, partnership),
+            "error": error,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.answer_template, context, status=status)
+
+    def _answer(self, request, partnership):
+        if not self.has_change_permission(request, partnership):
+            raise PermissionDenied
+        answer = request.POST.get("answer", "")
+        if answer not in ("accept", "decline"):
+            return self._answer_page(
+                request, partnership, status=400, error=gettext("Choose to accept or decline.")
             )
-        return label[:60]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.is_superuser:
-            if db_field.name == "campaign":
-                kwargs["queryset"] = Campaign.objects.for_organizer(request.user)
-            elif db_field.name == "target":
-                kwargs["queryset"] = Target.objects.visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
         with transaction.atomic():
-            previous = None
-            if change:
-                previous = (
-                    StanceEvidence.objects.filter(pk=obj.pk)
-                    .values_list("campaign_id", "target_id")
-                    .first()
-                )
-            else:
-                obj.recorded_by = request.user
-                obj.origin = StanceEvidence.Origin.ORGANIZER
-            super().save_model(request, obj, form, change)
-            services.refresh_current(obj.campaign, obj.target)
-            if previous and previous != (obj.campaign_id, obj.target_id):
-                services.refresh_current(
-                    Campaign.objects.get(pk=previous[0]), Target.objects.get(pk=previous[1])
-                )
-
-    def delete_model(self, request, obj):
-        with transaction.atomic():
-            super().delete_model(request, obj)
-            services.refresh_current(obj.campaign, obj.target)
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            pairs = set(queryset.values_list("campaign_id", "target_id"))
-            super().delete_queryset(request, queryset)
-            for campaign_id, target_id in pairs:
-                services.refresh_current(
-                    Campaign.objects.get(pk=campaign_id), Target.objects.get(pk=target_id)
-                )
+            partnership.answer(accept=answer == "accept", by=request.user)
+            self.log_change(request, partnership, [{"changed": {"fields": ["status"]}}])
+        if answer == "accept":
+            message = gettext(
+                "%(group)s is now named on “%(campaign)s”, and supporters are asked whether "
+                "they agree to hear from it."
+            )
+        else:
+            message = gettext("%(group)s is not named on “%(campaign)s”.")
+        self.message_user(
+            request,
+            message % {"group": partnership.organization, "campaign": partnership.campaign},
+            messages.SUCCESS,
+        )
+        return redirect("admin:campaigns_partnership_changelist")

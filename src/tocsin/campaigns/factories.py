@@ -1,11 +1,13 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from tocsin.campaigns.models import (
     Campaign,
     CampaignTarget,
     Demand,
+    Partnership,
     Source,
     Stance,
     StanceEvidence,
@@ -68,3 +70,35 @@ class StanceEvidenceFactory(factory.django.DjangoModelFactory):
     summary = "Signed on as a co-sponsor."
     source_title = "Co-sponsors of H.R. 1299"
     source_url = "https://www.congress.gov/bill/115th-congress/house-bill/1299/cosponsors"
+
+
+def organizer_allowed(organizations, *permissions):
+    """A back-office user of `organizations` whose role grants only `permissions`
+    ("app_label.codename"), as for a helper given less than the Organizers group."""
+    from django.contrib.auth.models import Permission
+
+    from tocsin.organizations.factories import OrganizerFactory
+
+    user = OrganizerFactory(organizations=organizations)
+    user.groups.clear()
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return type(user).objects.get(pk=user.pk)  # no cached permissions
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    """An invitation, pending unless `accepted=True`."""
+
+    class Meta:
+        model = Partnership
+
+    campaign = factory.SubFactory(CampaignFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+
+    class Params:
+        accepted = factory.Trait(
+            status=Partnership.Status.ACCEPTED, answered_at=factory.LazyFunction(timezone.now)
+        )

@@ -74,25 +74,3 @@ class LocationForm(forms.Form):
             if value is None or math.isnan(value) or math.isinf(value):
                 raise forms.ValidationError(self.error_messages["invalid_location"])
         return cleaned
-
-
-class ScoreboardFilterForm(forms.Form):
-    """State and party filters for the whip count; the choices are what the scoreboard holds."""
-
-    state = forms.ChoiceField(label=_("State"), required=False)
-    party = forms.ChoiceField(label=_("Party"), required=False)
-
-    def __init__(self, *args, states=(), parties=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        from tocsin.districts.states import STATES
-
-        self.fields["state"].choices = [("", _("All states"))] + [
-            (code, STATES[code].name if code in STATES else code) for code in sorted(states)
-        ]
-        self.fields["party"].choices = [("", _("All parties"))] + [
-            (party, party) for party in sorted(parties)
-        ]
-        for name in ("state", "party"):
-            self.fields[name].error_messages["invalid_choice"] = gettext(
-                "No target on this list matches that filter; showing everyone."
-            )

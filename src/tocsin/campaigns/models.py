@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -42,9 +43,12 @@ class Campaign(models.Model):
         on_delete=models.PROTECT,
         related_name="campaigns",
     )
+    # Every group invited, whether it answered or not: public pages and consent boxes read
+    # accepted_partners() instead.
     partners = models.ManyToManyField(
         Organization,
-        verbose_name=_("partner groups"),
+        through="Partnership",
+        verbose_name=_("invited partner groups"),
         blank=True,
         related_name="partner_campaigns",
     )
@@ -84,7 +88,7 @@ class Campaign(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("campaigns:detail", kwargs={"slug": self.slug})
+        return reverse("pages:campaign", kwargs={"slug": self.slug})
 
     def days_left(self, today: datetime.date | None = None) -> int | None:
         """Whole days until the deadline, counting the deadline day itself; None without one."""
@@ -98,6 +102,78 @@ class Campaign(models.Model):
         if self.status != self.Status.LIVE:
             return False
         return self.deadline is None or self.deadline >= timezone.localdate()
+
+    def accepted_partners(self) -> models.QuerySet[Organization]:
+        """The partner groups whose organizers accepted: the only ones a public page names and
+        a form asks consent for."""
+        return Organization.objects.filter(
+            partnerships__campaign=self, partnerships__status=Partnership.Status.ACCEPTED
+        )
+
+
+class Partnership(models.Model):
+    """An invitation to another group to stand behind a campaign. Its name is shown and
+    consent is asked for it only once one of its own organizers accepts."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for their answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="partnerships", verbose_name=_("campaign")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="partnerships",
+        verbose_name=_("partner group"),
+    )
+    status = models.CharField(
+        _("answer"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    invited_at = models.DateTimeField(_("invited"), default=timezone.now)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-invited_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "organization"], name="one_partnership_per_group"
+            )
+        ]
+        verbose_name = _("partnership invitation")
+        verbose_name_plural = _("partnership invitations")
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.campaign}"
+
+    def clean(self) -> None:
+        campaign = getattr(self, "campaign", None)  # unsaved in the admin's add form
+        if campaign is not None and self.organization_id == campaign.organization_id:
+            raise ValidationError({"organization": _("This group already runs this campaign.")})
+
+    def answer(self, *, accept: bool, by) -> None:
+        self.status = self.Status.ACCEPTED if accept else self.Status.DECLINED
+        self.answered_by = by
+        self.answered_at = timezone.now()
+        self.save(update_fields=["status", "answered_by", "answered_at"])
 
 
 class Demand(models.Model):

@@ -1,34 +1,33 @@
-"""Folding counts into tallies: serialised by an advisory lock, added with one statement per
-batch, so no request and no concurrent fold ever reads-then-writes a counter row."""
+"""Adding to counter rows: serialised by an advisory lock, added with one statement per batch,
+so no concurrent refresh ever reads-then-writes a counter row."""
 
 from functools import cache
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 
 UPSERT_BATCH = 500
 
 
 def advisory_lock(lock_id: int) -> None:
     """Serialise this transaction with any other holding `lock_id` (PostgreSQL; SQLite
-    serialises writers by itself)."""
+    serialises writers by itself). Raw SQL: the ORM has no advisory locks."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
 
 
 def add_counts(model, key_fields: list[str], rows: list[tuple]) -> None:
-    """INSERT … ON CONFLICT DO UPDATE SET count = count + new, amount likewise: one statement
-    per batch, on PostgreSQL and SQLite alike. Each row is the key's values, then the values
-    of the fields to add."""
+    """INSERT … ON CONFLICT DO UPDATE SET count = count + new, amount likewise, on PostgreSQL
+    and SQLite alike. Each row is the key's values, then the values of the fields to add.
+    Raw SQL: bulk_create(update_conflicts=True) can only overwrite a value, not add to it."""
     if not rows:
         return
     fields = _fields(model, tuple(key_fields))
-    db = connections[DEFAULT_DB_ALIAS]  # resolved once, not per value
-    with db.cursor() as cursor:
+    with connection.cursor() as cursor:
         for start in range(0, len(rows), UPSERT_BATCH):
             batch = rows[start : start + UPSERT_BATCH]
             params = [
-                field.get_db_prep_save(value, db)
+                field.get_db_prep_save(value, connection)
                 for row in batch
                 for field, value in zip(fields, row, strict=True)
             ]
@@ -42,9 +41,7 @@ def _fields(model, key_fields: tuple[str, ...]) -> list:
     return [meta.get_field(name) for name in [*key_fields, *add_fields]]
 
 
-@cache
 def _upsert_sql(model, key_fields: tuple[str, ...], rows: int) -> str:
-    """Built once per model, key and batch size: rate limits run this for every signature."""
     meta = model._meta
     fields = _fields(model, key_fields)
     add_columns = [f.column for f in fields[len(key_fields) :]]

@@ -307,6 +307,15 @@ def calls(campaign: Campaign):
     return header, lines()
 
 
+# What an export of people's rows needs beyond the dashboard's own permission: the same
+# permission that lists those rows in the back office.
+PERMISSIONS = {
+    "signatures": ["petitions.view_signature"],
+    "rsvps": ["events.view_rsvp"],
+    "gifts": ["fundraising.view_gift"],
+    "calls": ["calls.view_callreport"],
+}
+
 EXPORTS = {
     "hours": hours,
     "days": days,

@@ -1,11 +1,11 @@
 """Pre-aggregated counts the organizers' dashboard reads; it never counts raw rows.
 
-`ActionRollup` is the fine grain every fold writes: one row per campaign, kind, UTC hour,
+`ActionRollup` is the fine grain every refresh writes: one row per campaign, kind, UTC hour,
 place (a district like WI-2, a state, or blank) and currency (gifts only). Every change to it
 is applied, as a difference, to two coarse tables in the same transaction, so a dashboard reads
 only those: `HourlyRollup` (no place: about 24 rows a day per kind) and `PlaceRollup` (no time:
 one row per district or state). Calls per target, office and outcome go to `CallTargetRollup`.
-See rollups.py for how each is filled.
+See rollups.py for how each is refreshed.
 """
 
 from django.db import models

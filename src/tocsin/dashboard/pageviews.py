@@ -13,11 +13,11 @@ import time
 from collections import Counter
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from tocsin.campaigns.models import Campaign
-from tocsin.core.memo import remembered
 
 from . import rollups
 from .models import Kind
@@ -25,7 +25,7 @@ from .models import Kind
 logger = logging.getLogger(__name__)
 
 # The pages whose views count: (namespace, url name), each with the campaign's slug.
-COUNTED_PAGES = {("campaigns", "detail"), ("petitions", "sign"), ("calls", "start")}
+COUNTED_PAGES = {("pages", "campaign"), ("petitions", "sign"), ("calls", "start")}
 CAMPAIGN_ID_SECONDS = 300
 MAX_PENDING = 10_000
 
@@ -83,8 +83,9 @@ atexit.register(buffer.flush)
 
 
 def _campaign_id(slug: str) -> int | None:
+    # False stands for "no such public campaign": the cache cannot hold None.
     return (
-        remembered(
+        cache.get_or_set(
             f"dashboard:campaign-id:{slug}",
             lambda: (
                 Campaign.objects.public().filter(slug=slug).values_list("pk", flat=True).first()

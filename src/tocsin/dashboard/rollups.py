@@ -1,13 +1,17 @@
-"""Filling the dashboard's rollups (see models.py), never on a supporter's request path.
+"""Refreshing the dashboard's rollups (see models.py), never on a request.
 
-- Calls: `calls_folded` receives each batch `calls.services.fold_reports` folds, inside that
-  fold's locked transaction, so every report is added exactly once.
-- Signatures, RSVPs and gifts: `fold()` (the `tocsin fold-dashboard` command, from cron every
-  minute) recounts the recent hours from the raw rows and applies the difference to what the
-  rollups hold; `fold(since=None)` (nightly, `--all-hours`) recounts everything, which also
-  catches later changes to old rows (an invalidated signature, a cancelled RSVP, a refund).
-  Runs are serialised by a PostgreSQL advisory lock; two at once give the same result as one.
-- Page views: pageviews.py buffers them in each process and flushes through `apply`.
+`refresh()` runs in the task worker every minute (and as `tocsin refresh-rollups`). For calls,
+signatures, RSVPs and gifts it recounts the last few hours from the raw rows and applies the
+difference to what the rollups hold; the calls per target, office and outcome are recounted
+for every campaign called in those hours. Old rows of the last three kinds can still change
+(an invalidated or released signature, a cancelled RSVP, a refund): a campaign whose earlier
+totals no longer match its rows is recounted in full. Call reports never change once stored.
+
+`refresh(since=None)` runs nightly (`--all-hours`) and recounts everything, one campaign at a
+time, which also corrects a change that left a campaign's totals as they were.
+
+Runs are serialised by an advisory lock; two at once give the same result as one. Page views
+have no raw rows: pageviews.py adds them through `apply`.
 """
 
 import datetime
@@ -17,14 +21,15 @@ from django.db import models, transaction
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
-from tocsin.calls.models import CallAction, CallReport, Outcome
-from tocsin.calls.services import FOLD_LOCK_ID
+from tocsin.calls.models import CallReport, Outcome
+from tocsin.campaigns.models import Campaign
 from tocsin.core.tallies import add_counts, advisory_lock
 from tocsin.events.models import Rsvp
 from tocsin.fundraising.models import Gift
 from tocsin.petitions.models import Signature
 
 from .models import (
+    ACTION_KINDS,
     MAPPED_KINDS,
     ActionRollup,
     CallTargetRollup,
@@ -33,12 +38,12 @@ from .models import (
     PlaceRollup,
 )
 
-DASHBOARD_LOCK_ID = 7_301_300
+DASHBOARD_LOCK_ID = 7_301_300  # any constant: serialises refreshes on PostgreSQL
 RECENT_HOURS = 3
-FOLDED_KINDS = (Kind.SIGNATURE, Kind.RSVP, Kind.GIFT)
 
 # (campaign_id, kind, hour, place, currency) -> [count, amount]
 Deltas = dict[tuple[int, str, datetime.datetime, str, str], list[int]]
+TARGET_FIELDS = ["campaign_id", "target_id", "office_id", "outcome"]
 
 
 def floor_hour(moment: datetime.datetime) -> datetime.datetime:
@@ -80,67 +85,15 @@ def apply(deltas: Deltas) -> None:
     )
 
 
-# ---------------------------------------------------------------------------- calls
+# ---------------------------------------------------------------------------- what the rows say
 
 
-def _campaigns_of_actions(action_ids) -> dict[int, int]:
-    return dict(CallAction.objects.filter(pk__in=set(action_ids)).values_list("pk", "campaign_id"))
-
-
-def calls_folded(sender, rows, **kwargs) -> None:
-    """Receiver of calls.services.reports_folded: already inside the fold's transaction."""
-    campaigns = _campaigns_of_actions(row[1] for row in rows)
-    deltas: Deltas = defaultdict(lambda: [0, 0])
-    targets: Counter = Counter()
-    for row in rows:
-        # The fold may select more columns after these; only the first seven are needed here.
-        _id, action_id, target_id, office_id, outcome, created, place = row[:7]
-        campaign_id = campaigns[action_id]
-        targets[(campaign_id, target_id, office_id, outcome)] += 1
-        if outcome != Outcome.SKIPPED:
-            deltas[(campaign_id, Kind.CALL.value, floor_hour(created), place, "")][0] += 1
-    apply(deltas)
-    add_counts(
-        CallTargetRollup,
-        ["campaign_id", "target_id", "office_id", "outcome"],
-        [(*key, count) for key, count in sorted(targets.items())],
-    )
-
-
-def rebuild_calls() -> int:
-    """Recount every folded report (for a site that had calls before the dashboard, or to
-    check). Holds the calls fold's lock, so no report is folded meanwhile."""
-    with transaction.atomic():
-        advisory_lock(FOLD_LOCK_ID)
-        advisory_lock(DASHBOARD_LOCK_ID)
-        for model in (ActionRollup, HourlyRollup, PlaceRollup):
-            model.objects.filter(kind=Kind.CALL).delete()
-        CallTargetRollup.objects.all().delete()
-        folded = CallReport.objects.filter(folded=True)
-        per_hour = (
-            folded.exclude(outcome=Outcome.SKIPPED)
-            .annotate(h=TruncHour("created_at", tzinfo=datetime.UTC))
-            .values_list("action__campaign_id", "h", "place")
-            .annotate(n=models.Count("pk"))
-            .order_by()
-        )
-        apply({(c, Kind.CALL.value, _utc(h), place, ""): [n, 0] for c, h, place, n in per_hour})
-        per_target = (
-            folded.values_list("action__campaign_id", "target_id", "office_id", "outcome")
-            .annotate(n=models.Count("pk"))
-            .order_by()
-        )
-        rows = list(per_target)
-        add_counts(CallTargetRollup, ["campaign_id", "target_id", "office_id", "outcome"], rows)
-        return sum(row[-1] for row in rows)
-
-
-# ---------------------------------------------------------------------------- the rest
-
-
-def _counted(kind: str, since, campaign_id: int | None) -> Deltas:
-    """What the raw rows say now, per (campaign, kind, hour, place, currency)."""
-    if kind == Kind.SIGNATURE:
+def _rows(kind: str):
+    """The raw rows that count for `kind`, the field dating each and the path to its campaign."""
+    if kind == Kind.CALL:
+        rows = CallReport.objects.exclude(outcome=Outcome.SKIPPED)
+        moment, campaign = "created_at", "action__campaign_id"
+    elif kind == Kind.SIGNATURE:
         rows = Signature.objects.counted()
         moment, campaign = "confirmed_at", "petition__campaign_id"
     elif kind == Kind.RSVP:
@@ -149,24 +102,41 @@ def _counted(kind: str, since, campaign_id: int | None) -> Deltas:
     else:
         rows = Gift.objects.all()
         moment, campaign = "created_at", "fundraiser__campaign_id"
-    rows = rows.filter(**{f"{campaign}__isnull": False})
+    return rows.filter(**{f"{campaign}__isnull": False}).order_by(), moment, campaign
+
+
+def _place(kind: str):
+    field = {Kind.CALL: "place", Kind.SIGNATURE: "district"}.get(kind)
+    return models.F(field) if field else models.Value("")
+
+
+def _currency(kind: str):
+    return models.F("currency") if kind == Kind.GIFT else models.Value("")
+
+
+def _amount(kind: str):
+    """What `amount` holds: people for RSVPs (the answer and its guests), net minor units for
+    gifts, nothing for the others."""
+    if kind == Kind.RSVP:
+        return models.Sum(models.F("guests") + 1)
+    if kind == Kind.GIFT:
+        return models.Sum(models.F("amount") - models.F("refunded_amount"))
+    return models.Value(0)
+
+
+def _counted(kind: str, since, campaign_id: int | None) -> Deltas:
+    """What the raw rows say now, per (campaign, kind, hour, place, currency)."""
+    rows, moment, campaign = _rows(kind)
     if since is not None:
         rows = rows.filter(**{f"{moment}__gte": since})
     if campaign_id is not None:
         rows = rows.filter(**{campaign: campaign_id})
-    rows = rows.annotate(h=TruncHour(moment, tzinfo=datetime.UTC)).order_by()
-    if kind == Kind.SIGNATURE:
-        grouped = rows.values_list(campaign, "h", "district").annotate(n=models.Count("pk"))
-        return {(c, kind, _utc(h), place, ""): [n, 0] for c, h, place, n in grouped}
-    if kind == Kind.RSVP:
-        grouped = rows.values_list(campaign, "h").annotate(
-            n=models.Count("pk"), a=models.Sum(models.F("guests") + 1)
-        )
-        return {(c, kind, _utc(h), "", ""): [n, a] for c, h, n, a in grouped}
-    grouped = rows.values_list(campaign, "h", "currency").annotate(
-        n=models.Count("pk"), a=models.Sum(models.F("amount") - models.F("refunded_amount"))
+    grouped = (
+        rows.annotate(h=TruncHour(moment, tzinfo=datetime.UTC), p=_place(kind), cur=_currency(kind))
+        .values_list(campaign, "h", "p", "cur")
+        .annotate(n=models.Count("pk"), a=_amount(kind))
     )
-    return {(c, kind, _utc(h), "", cur): [n, a] for c, h, cur, n, a in grouped}
+    return {(c, kind, _utc(h), p, cur): [n, a or 0] for c, h, p, cur, n, a in grouped}
 
 
 def _held(kind: str, since, campaign_id: int | None) -> Deltas:
@@ -183,7 +153,40 @@ def _held(kind: str, since, campaign_id: int | None) -> Deltas:
     }
 
 
-def _refold(kind: str, since, campaign_id: int | None) -> int:
+def _drifted(kind: str, before: datetime.datetime) -> list[int]:
+    """Campaigns whose rows dated before `before` no longer add up to what their rollups hold
+    for those hours. Newer hours are left out: they are recounted anyway, and rows arriving
+    meanwhile would look like drift."""
+    rows, moment, campaign = _rows(kind)
+    counted = {
+        (c, cur): (n, a or 0)
+        for c, cur, n, a in rows.filter(**{f"{moment}__lt": before})
+        .annotate(cur=_currency(kind))
+        .values_list(campaign, "cur")
+        .annotate(n=models.Count("pk"), a=_amount(kind))
+    }
+    held = {
+        (c, cur): (n, a)
+        for c, cur, n, a in HourlyRollup.objects.filter(kind=kind, hour__lt=before)
+        .values_list("campaign_id", "currency")
+        .annotate(n=models.Sum("count"), a=models.Sum("amount"))
+        .order_by()
+    }
+    return sorted(
+        {
+            c
+            for c, cur in counted.keys() | held.keys()
+            if counted.get((c, cur), (0, 0)) != held.get((c, cur), (0, 0))
+        }
+    )
+
+
+# ---------------------------------------------------------------------------- recounting
+
+
+def _recount(kind: str, since, campaign_id: int | None) -> int:
+    """Bring one kind's rollups in line with the rows, for the hours from `since` (all of
+    them with None) of one campaign or all. Returns how many rollup rows changed."""
     with transaction.atomic():
         advisory_lock(DASHBOARD_LOCK_ID)
         now, held = _counted(kind, since, campaign_id), _held(kind, since, campaign_id)
@@ -192,24 +195,69 @@ def _refold(kind: str, since, campaign_id: int | None) -> int:
             new, old = now.get(key, [0, 0]), held.get(key, [0, 0])
             deltas[key] = [new[0] - old[0], new[1] - old[1]]
         apply(deltas)
-        return sum(1 for d in deltas.values() if d[0] or d[1])
+        changed = sum(1 for d in deltas.values() if d[0] or d[1])
+        if kind == Kind.CALL:
+            changed += _recount_targets(since, campaign_id)
+        return changed
 
 
-def fold(since: datetime.datetime | None = ..., kinds=FOLDED_KINDS) -> int:
-    """Bring the rollups of signatures, RSVPs and gifts in line with the raw rows, for the
-    hours from `since` (default: the last few) or, with since=None, for all of time, one
-    campaign at a time. Returns how many fine rollup rows changed."""
+def _recount_targets(since, campaign_id: int | None) -> int:
+    """Recount the calls per target, office and outcome (skips included) of one campaign, or
+    of every campaign with a report since `since`; inside _recount's transaction."""
+    if campaign_id is not None:
+        campaigns = {campaign_id}
+    else:
+        campaigns = set(
+            CallReport.objects.filter(created_at__gte=since)
+            .values_list("action__campaign_id", flat=True)
+            .distinct()
+            .order_by()
+        )
+    if not campaigns:
+        return 0
+    now = {
+        tuple(key): n
+        for *key, n in CallReport.objects.filter(action__campaign_id__in=campaigns)
+        .values_list("action__campaign_id", "target_id", "office_id", "outcome")
+        .annotate(n=models.Count("pk"))
+        .order_by()
+    }
+    held = {
+        tuple(key): n
+        for *key, n in CallTargetRollup.objects.filter(campaign_id__in=campaigns).values_list(
+            *TARGET_FIELDS, "count"
+        )
+    }
+    deltas = [
+        (*key, now.get(key, 0) - held.get(key, 0))
+        for key in sorted(now.keys() | held.keys())
+        if now.get(key, 0) != held.get(key, 0)
+    ]
+    add_counts(CallTargetRollup, TARGET_FIELDS, deltas)
+    # A line the dashboard would show with nothing on it.
+    CallTargetRollup.objects.filter(campaign_id__in=campaigns, count=0).delete()
+    return len(deltas)
+
+
+def refresh(since: datetime.datetime | None = ...) -> int:
+    """Bring the rollups of calls, signatures, RSVPs and gifts in line with the raw rows: the
+    hours from `since` (default: the last few) and any campaign whose older rows changed, or,
+    with since=None, all of time, one campaign at a time. Returns how many rollup rows
+    changed."""
+    if since is None:
+        changed = 0
+        for campaign_id in Campaign.objects.values_list("pk", flat=True).order_by("pk"):
+            for kind in ACTION_KINDS:
+                changed += _recount(kind, None, campaign_id)
+        return changed
     if since is ...:
         since = floor_hour(timezone.now()) - datetime.timedelta(hours=RECENT_HOURS)
-    elif since is not None:
+    else:
         since = floor_hour(since)
     changed = 0
-    for kind in kinds:
-        if since is not None:
-            changed += _refold(kind, since, None)
-            continue
-        from tocsin.campaigns.models import Campaign
-
-        for campaign_id in Campaign.objects.values_list("pk", flat=True).order_by("pk"):
-            changed += _refold(kind, None, campaign_id)
+    for kind in ACTION_KINDS:
+        changed += _recount(kind, since, None)
+        if kind != Kind.CALL:  # a call report never changes once stored
+            for campaign_id in _drifted(kind, since):
+                changed += _recount(kind, None, campaign_id)
     return changed

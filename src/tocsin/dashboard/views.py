@@ -1,10 +1,14 @@
 """The organizers' dashboard: figures, charts, the map and the exports of one campaign.
 
-Each page needs a back-office login and membership of the campaign's organization; anyone
-else's campaign is a 404 on every URL, as if it did not exist.
+Each page needs a back-office login, the permission to view campaigns and membership of the
+campaign's organization; anyone else's campaign is a 404 on every URL, as if it did not exist.
+An export of people's rows (signatures, RSVPs, gifts, calls) also needs the permission to view
+those rows (exports.PERMISSIONS), as in the back office.
 """
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import date_format, number_format
@@ -96,12 +100,14 @@ def _charts(board: services.Dashboard) -> list[dict]:
 
 
 @staff_member_required
+@permission_required("campaigns.view_campaign", raise_exception=True)
 def index(request) -> HttpResponse:
     campaigns = Campaign.objects.for_organizer(request.user).select_related("organization")
     return render(request, "dashboard/index.html", {"campaigns": campaigns})
 
 
 @staff_member_required
+@permission_required("campaigns.view_campaign", raise_exception=True)
 def dashboard(request, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
     board = services.dashboard(campaign)
@@ -118,6 +124,7 @@ def dashboard(request, campaign_id: int) -> HttpResponse:
 
 
 @staff_member_required
+@permission_required("campaigns.view_campaign", raise_exception=True)
 def place_map(request, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
     kind = request.GET.get("kind", Kind.SIGNATURE)
@@ -163,11 +170,14 @@ def place_map(request, campaign_id: int) -> HttpResponse:
 
 
 @staff_member_required
+@permission_required("campaigns.view_campaign", raise_exception=True)
 def export(request, campaign_id: int, what: str) -> StreamingHttpResponse:
     campaign = _campaign(request, campaign_id)
     maker = exports.EXPORTS.get(what)
     if maker is None:
         raise Http404
+    if not request.user.has_perms(exports.PERMISSIONS.get(what, ())):
+        raise PermissionDenied
     header, rows = maker(campaign)
     response = StreamingHttpResponse(
         csv_lines(header, rows), content_type="text/csv; charset=utf-8"

@@ -19,23 +19,53 @@ class SessionInline(admin.StackedInline):
     model = Session
     extra = 1
     fields = [
-        "title", ("starts_at", "ends_at"), ("venue_name", "venue_address"), "online_url",
-        ("capacity", "has_waitlist"), "seats_taken", "organizer_links",
-    ]  # fmt: skip
-    readonly_fields = ["seats_taken", "organizer_links"]
+        "title",
+        ("starts_at", "ends_at"),
+        ("venue_name", "venue_address"),
+        "online_url",
+        ("capacity", "has_waitlist"),
+        "seats_taken",
+    ]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["seats_taken", *self._links(request)]
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, *self._links(request)]
+
+    def _links(self, request) -> list[str]:
+        # The links lead to pages that need their own permissions: offer only those that open.
+        links = []
+        if request.user.has_perm("events.view_rsvp"):
+            links.append("reading_links")
+        if request.user.has_perms(["events.view_rsvp", "events.change_rsvp"]):
+            links.append("working_links")
+        return links
+
     @admin.display(description=_("for organizers"))
-    def organizer_links(self, session):
+    def reading_links(self, session):
         if session.pk is None:
             return "—"
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
-            reverse("events:organizer-session", args=[session.pk]), _("who is coming"),
-            reverse("events:door", args=[session.pk]), _("check-in at the door"),
-            reverse("events:checkin-csv", args=[session.pk]), _("CSV"),
-            reverse("events:message", args=[session.pk]), _("message attendees"),
-        )  # fmt: skip
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("events:organizer-session", args=[session.pk]),
+            _("who is coming"),
+            reverse("events:checkin-csv", args=[session.pk]),
+            _("CSV"),
+        )
+
+    @admin.display(description=_("at the event"))
+    def working_links(self, session):
+        if session.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("events:door", args=[session.pk]),
+            _("check-in at the door"),
+            reverse("events:message", args=[session.pk]),
+            _("message attendees"),
+        )
 
 
 @admin.register(Event)
@@ -82,15 +112,27 @@ class RsvpAdmin(OrganizationScopedAdmin):
     search_fields = ["name", "email", "postcode"]
     actions = ["cancel_answers"]
     readonly_fields = [
-        "session", "email", "name", "postcode", "guests", "status", "consents", "created_at",
-        "confirmed_at", "waitlisted_at", "cancelled_at", "attended_at", "reminded_at",
-    ]  # fmt: skip
+        "session",
+        "email",
+        "name",
+        "postcode",
+        "guests",
+        "status",
+        "consents",
+        "created_at",
+        "confirmed_at",
+        "waitlisted_at",
+        "cancelled_at",
+        "attended_at",
+        "reminded_at",
+    ]
 
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Cancel: free their seats for the waitlist"),
-                  permissions=["change"])  # fmt: skip
+    @admin.action(
+        description=_("Cancel: free their seats for the waitlist"), permissions=["change"]
+    )
     def cancel_answers(self, request, queryset):
         count = sum(1 for answer in queryset.select_related("session") if services.cancel(answer))
         self.message_user(

@@ -64,11 +64,21 @@ def load_demo_events(organization: Organization, today: datetime.date | None = N
     )
     sessions = [
         ("Opening rally", _at(friday, 18, 30), _at(friday, 21), STUDENT_CENTRAL, 400),
-        ("Saturday talks and discussions", _at(saturday, 10), _at(saturday, 17),
-         STUDENT_CENTRAL, 250),
-        ("Latin America: solidarity with Honduras", _at(saturday, 10), _at(saturday, 17),
-         UNITE_HOUSE, 60),
-    ]  # fmt: skip
+        (
+            "Saturday talks and discussions",
+            _at(saturday, 10),
+            _at(saturday, 17),
+            STUDENT_CENTRAL,
+            250,
+        ),
+        (
+            "Latin America: solidarity with Honduras",
+            _at(saturday, 10),
+            _at(saturday, 17),
+            UNITE_HOUSE,
+            60,
+        ),
+    ]
     made = []
     for title, starts, ends, (venue, address), capacity in sessions:
         session, _created = Session.objects.update_or_create(

@@ -3,7 +3,8 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tocsin.supporters.forms import JoinForm, PlainTextField
+from tocsin.core.forms import PlainTextField
+from tocsin.supporters.forms import JoinForm
 
 
 class RsvpForm(JoinForm):
@@ -11,6 +12,8 @@ class RsvpForm(JoinForm):
 
     Consent is optional: coming to an event does not mean agreeing to further mail.
     """
+
+    consent_required = False
 
     # Filled in by the browser's script when it can: the supporter's own time zone, so mails
     # can show times in it too. Without the script it stays empty.
@@ -48,10 +51,6 @@ class RsvpForm(JoinForm):
     def clean_tz(self) -> str:
         value = self.cleaned_data.get("tz", "")
         return value if value in zoneinfo.available_timezones() else ""
-
-    def clean(self) -> dict:
-        # Consent is optional when answering, unlike joining.
-        return forms.Form.clean(self)
 
 
 class MessageForm(forms.Form):

@@ -81,6 +81,16 @@ class Event(models.Model):
         help_text=_("How many people one person may bring along (0 for none)."),
     )
     is_published = models.BooleanField(_("published"), default=False)
+    confirm_every_rsvp = models.BooleanField(
+        _("confirm every answer by email"),
+        default=False,
+        help_text=_(
+            "A seat is taken only once the person presses the button in the email we send "
+            "them, so throwaway answers cannot fill a session. This is always so once a "
+            "session is nearly full (under 5 seats or a fifth of them left); tick to ask it "
+            "of every answer."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EventQuerySet.as_manager()
@@ -162,9 +172,10 @@ class Session(models.Model):
         # never write back a count read a moment ago.
         if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields
+                f.name
+                for f in self._meta.concrete_fields
                 if not f.primary_key and f.name != "seats_taken"
-            ]  # fmt: skip
+            ]
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
@@ -211,6 +222,9 @@ class RsvpQuerySet(models.QuerySet):
     def confirmed(self) -> "RsvpQuerySet":
         return self.filter(status=Rsvp.Status.CONFIRMED)
 
+    def pending(self) -> "RsvpQuerySet":
+        return self.filter(status=Rsvp.Status.PENDING)
+
     def waitlisted(self) -> "RsvpQuerySet":
         return self.filter(status=Rsvp.Status.WAITLISTED).order_by("waitlisted_at", "pk")
 
@@ -222,6 +236,8 @@ class Rsvp(models.Model):
     """One person's answer for one session, unique per session and email."""
 
     class Status(models.TextChoices):
+        # Answered, waiting for the person to press the button in our mail; holds no seat.
+        PENDING = "pending", _("Waiting for email confirmation")
         CONFIRMED = "confirmed", _("Coming")
         WAITLISTED = "waitlisted", _("On the waitlist")
         CANCELLED = "cancelled", _("Cancelled")

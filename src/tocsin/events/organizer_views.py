@@ -1,11 +1,13 @@
 """Organizers' pages: who is coming, check-in lists, the door, messages to attendees.
 
 Each needs a back-office login and membership of the event's organization; anyone else's
-event is a 404, as if it did not exist.
+event is a 404, as if it did not exist. Each also needs its model permission, so that a helper
+whose role only reads the lists can neither check people in nor mail them (403).
 """
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,6 +36,7 @@ def _session(request, session_id: int) -> Session:
 
 
 @staff_member_required
+@permission_required("events.view_event", raise_exception=True)
 def event_overview(request, event_id: int) -> HttpResponse:
     event = _event(request, event_id)
     sessions = event.sessions.annotate(
@@ -45,6 +48,7 @@ def event_overview(request, event_id: int) -> HttpResponse:
 
 
 @staff_member_required
+@permission_required("events.view_rsvp", raise_exception=True)
 def session_rsvps(request, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
     rsvps = session.rsvps.order_by("status", "created_at", "pk")
@@ -62,6 +66,7 @@ def session_rsvps(request, session_id: int) -> HttpResponse:
 
 
 @staff_member_required
+@permission_required("events.view_rsvp", raise_exception=True)
 def checkin_csv(request, session_id: int) -> StreamingHttpResponse:
     session = _session(request, session_id)
     rows = (
@@ -77,6 +82,7 @@ def checkin_csv(request, session_id: int) -> StreamingHttpResponse:
 
 
 @staff_member_required
+@permission_required("events.view_rsvp", raise_exception=True)
 def checkin_print(request, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
     rows = services.checkin_rows(session)
@@ -91,6 +97,7 @@ def checkin_print(request, session_id: int) -> HttpResponse:
 
 
 @staff_member_required
+@permission_required(["events.view_rsvp", "events.change_rsvp"], raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def door(request, session_id: int) -> HttpResponse:
     """At the door, on a phone: one big button per person. Pressing it is a POST."""
@@ -117,6 +124,7 @@ def door(request, session_id: int) -> HttpResponse:
 
 
 @staff_member_required
+@permission_required(["events.view_rsvp", "events.change_rsvp"], raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def message(request, session_id: int) -> HttpResponse:
     session = _session(request, session_id)

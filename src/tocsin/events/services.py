@@ -5,6 +5,11 @@ reading the count and writing it back, so two people can never get the same last
 SQLite or PostgreSQL. An answer is one row, unique per session and email; its mail is a task
 enqueued in the same transaction. Cancelling is a POST from a page the mail links to, so a
 mail scanner that opens links cancels nothing.
+
+When a session is nearly full (or always, if its organizers chose so), an answer holds no
+seat until the person presses the button in the mail sent to the address they gave (a POST:
+scanners confirm nothing): throwaway addresses cannot fill a session. The seat is taken, or
+the person joins the waitlist, at that moment.
 """
 
 import datetime
@@ -18,15 +23,25 @@ from django.core import signing
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from tocsin.supporters.services import ConsentChoice, become_supporter, normalize_email
+from tocsin.core.emails import normalize_email
+from tocsin.organizations.models import Organization
+from tocsin.supporters.models import Consent
+from tocsin.supporters.services import ConsentChoice, become_supporter
 
 from .models import Event, Rsvp, Session, SessionMessage
 
 CANCEL_SALT = "tocsin.events.cancel"
+CONFIRM_SALT = "tocsin.events.confirm"
 DONE_SALT = "tocsin.events.done"
 # A cancel link works until its session ends, and never longer than this.
 CANCEL_TOKEN_MAX_AGE = 365 * 86400
+# A confirmation link works this long; answers nobody confirmed are then forgotten.
+CONFIRM_WITHIN = datetime.timedelta(days=2)
+# "Nearly full": fewer seats left than this, or than this fraction of the seats.
+CONFIRM_BELOW_SEATS = 5
+CONFIRM_BELOW_FRACTION = 0.2
 RESEND_AFTER = datetime.timedelta(minutes=10)
 REMIND_FROM = datetime.timedelta(hours=24)
 REMIND_UNTIL = datetime.timedelta(hours=48)
@@ -96,6 +111,16 @@ def check_open(session: Session, guests: int, now=None) -> None:
         raise RsvpRefused(Refusal.TOO_MANY_GUESTS)
 
 
+def needs_confirmation(session: Session, party: int = 1) -> bool:
+    """Whether an answer for `party` people now waits for the mail's button before it takes
+    a seat: always, if the organizers chose so, or when it would leave the session nearly
+    full."""
+    if session.event.confirm_every_rsvp:
+        return True
+    left = session.seats_left - party
+    return left < CONFIRM_BELOW_SEATS or left < session.capacity * CONFIRM_BELOW_FRACTION
+
+
 def rsvp(
     session: Session,
     *,
@@ -108,12 +133,12 @@ def rsvp(
     time_zone: str = "",
 ) -> RsvpResult:
     """Answer for a session once. Answering again resends the mail (at most every ten
-    minutes) and changes nothing else; after a cancellation it is a new answer."""
-    from .tasks import send_rsvp_mail
-
+    minutes) and changes nothing else; after a cancellation it is a new answer. A full
+    session without waitlist refuses a new answer (RsvpRefused), never a repeated one."""
     email = normalize_email(email)
     now = timezone.now()
     check_open(session, guests, now)
+    confirm_first = needs_confirmation(session, 1 + guests)
     consent_record = [
         {"organization": c.organization.pk, "wording": c.wording, "given": now.isoformat()}
         for c in consents
@@ -127,14 +152,12 @@ def rsvp(
         "consents": consent_record,
         "mailed_at": now,
     }
+    # Until its seat is decided below, within the same transaction.
+    status = Rsvp.Status.PENDING if confirm_first else Rsvp.Status.WAITLISTED
     try:
         with transaction.atomic():
-            answer = Rsvp.objects.create(
-                session=session, email=email, status=Rsvp.Status.WAITLISTED, **fields
-            )
-            status = _seat_or_queue(session, answer.pk, answer.party_size, now)
-            _record_consents(session, name, email, postcode, consents, language)
-            send_rsvp_mail.enqueue(answer.pk, status)
+            answer = Rsvp.objects.create(session=session, email=email, status=status, **fields)
+            _answer(session, answer, consents, confirm_first, now)
         answer.refresh_from_db()
         return RsvpResult(answer, True)
     except IntegrityError:
@@ -144,30 +167,130 @@ def rsvp(
         # Cancelled before: the same row becomes a new answer, through the same seat check.
         reopened = Rsvp.objects.filter(
             session=session, email=email, status=Rsvp.Status.CANCELLED
-        ).update(status=Rsvp.Status.WAITLISTED, cancelled_at=None, attended_at=None,
-                 reminded_at=None, created_at=now, **fields)  # fmt: skip
+        ).update(
+            status=status,
+            cancelled_at=None,
+            attended_at=None,
+            reminded_at=None,
+            created_at=now,
+            **fields,
+        )
         answer = Rsvp.objects.get(session=session, email=email)
         if reopened:
-            status = _seat_or_queue(session, answer.pk, answer.party_size, now)
-            _record_consents(session, name, email, postcode, consents, language)
-            send_rsvp_mail.enqueue(answer.pk, status)
+            _answer(session, answer, consents, confirm_first, now)
             answer.refresh_from_db()
             return RsvpResult(answer, True)
-        resent = Rsvp.objects.filter(
-            pk=answer.pk, status__in=[Rsvp.Status.CONFIRMED, Rsvp.Status.WAITLISTED],
-            mailed_at__lt=now - RESEND_AFTER,
-        ).update(mailed_at=now)  # fmt: skip
-        if resent:
-            send_rsvp_mail.enqueue(answer.pk, answer.status)
+        _resend_if_due(answer, now)
     return RsvpResult(answer, False)
 
 
-def _record_consents(session, name, email, postcode, consents, language) -> None:
+def _answer(session, answer: Rsvp, consents, confirm_first: bool, now) -> None:
+    """Inside the caller's transaction: a new answer waits for its confirmation, or takes a
+    seat (or its place on the waitlist) at once."""
+    from .tasks import send_rsvp_mail
+
+    if confirm_first:
+        if session.is_full and not session.has_waitlist:
+            raise RsvpRefused(Refusal.FULL)
+        send_rsvp_mail.enqueue(answer.pk, "confirm")
+        return
+    status = _seat_or_queue(session, answer.pk, answer.party_size, now)
     if consents:
+        # Pending until the address's owner confirms them (the mail supporters send).
         become_supporter(
-            campaign=session.event.campaign, name=name, email=email, postcode=postcode,
-            consents=consents, language=language,
-        )  # fmt: skip
+            campaign=session.event.campaign,
+            name=answer.name,
+            email=answer.email,
+            postcode=answer.postcode,
+            consents=consents,
+            language=answer.language,
+        )
+    send_rsvp_mail.enqueue(answer.pk, status)
+
+
+def _resend_if_due(answer: Rsvp, now) -> None:
+    from .tasks import send_rsvp_mail
+
+    due = Rsvp.objects.filter(pk=answer.pk, mailed_at__lt=now - RESEND_AFTER)
+    if answer.status == Rsvp.Status.PENDING:
+        # A new link, and as long again to press it.
+        if due.filter(status=Rsvp.Status.PENDING).update(mailed_at=now, created_at=now):
+            send_rsvp_mail.enqueue(answer.pk, "confirm")
+    elif due.filter(status__in=[Rsvp.Status.CONFIRMED, Rsvp.Status.WAITLISTED]).update(
+        mailed_at=now
+    ):
+        send_rsvp_mail.enqueue(answer.pk, answer.status)
+
+
+def confirm(answer: Rsvp) -> str | None:
+    """The button in the mail pressed: a seat, else the waitlist; on a session that filled up
+    and has no waitlist, the answer is cancelled. The status it has now, or None if it was
+    not waiting for confirmation (pressed twice). Consents given with the answer count from
+    now: the address is its owner's."""
+    from .tasks import send_rsvp_mail
+
+    now = timezone.now()
+    session = answer.session
+    check_open(session, answer.guests, now)
+    with transaction.atomic():
+        if not Rsvp.objects.filter(pk=answer.pk, status=Rsvp.Status.PENDING).update(
+            status=Rsvp.Status.WAITLISTED, waitlisted_at=now
+        ):
+            return None
+        try:
+            status = _seat_or_queue(session, answer.pk, answer.party_size, now)
+        except RsvpRefused:
+            Rsvp.objects.filter(pk=answer.pk).update(
+                status=Rsvp.Status.CANCELLED, cancelled_at=now, waitlisted_at=None
+            )
+            return Rsvp.Status.CANCELLED
+        _record_confirmed_consents(answer)
+        send_rsvp_mail.enqueue(answer.pk, status)
+    return status
+
+
+def _record_confirmed_consents(answer: Rsvp) -> None:
+    """The consents ticked with the answer, current at once, except those withdrawn since
+    (the confirmation mail has an unsubscribe link too)."""
+    records = [
+        item
+        for item in answer.consents or []
+        if isinstance(item, dict) and isinstance(item.get("organization"), int)
+    ]
+    withdrawn = set(
+        Consent.objects.filter(
+            supporter__email=answer.email, withdrawn_at__gte=answer.created_at
+        ).values_list("organization_id", flat=True)
+    )
+    organizations = Organization.objects.in_bulk([item["organization"] for item in records])
+    choices = [
+        ConsentChoice(organizations[item["organization"]], str(item.get("wording", "")))
+        for item in records
+        if item["organization"] in organizations and item["organization"] not in withdrawn
+    ]
+    if choices:
+        given = parse_datetime(str(records[0].get("given", ""))) or answer.created_at
+        become_supporter(
+            campaign=answer.session.event.campaign,
+            name=answer.name,
+            email=answer.email,
+            postcode=answer.postcode,
+            consents=choices,
+            language=answer.language,
+            confirmed=True,
+            given_at=given,
+        )
+
+
+def forget_unconfirmed(now=None) -> int:
+    """Delete answers nobody confirmed within CONFIRM_WITHIN, or whose session has begun;
+    they hold no seat. How many went. For the worker's schedule."""
+    now = now or timezone.now()
+    stale = Rsvp.objects.pending().filter(
+        models.Q(created_at__lt=now - CONFIRM_WITHIN) | models.Q(session__starts_at__lte=now)
+    )
+    deleted, _by_model = stale.delete()
+    return deleted
 
 
 def cancel(answer: Rsvp) -> bool:
@@ -182,9 +305,9 @@ def cancel(answer: Rsvp) -> bool:
             fill_from_waitlist(answer.session_id)
             return True
         return bool(
-            Rsvp.objects.filter(pk=answer.pk, status=Rsvp.Status.WAITLISTED).update(
-                status=Rsvp.Status.CANCELLED, cancelled_at=now
-            )
+            Rsvp.objects.filter(
+                pk=answer.pk, status__in=[Rsvp.Status.WAITLISTED, Rsvp.Status.PENDING]
+            ).update(status=Rsvp.Status.CANCELLED, cancelled_at=now)
         )
 
 
@@ -232,6 +355,21 @@ def rsvp_for_token(token: str) -> Rsvp | None:
     return answer
 
 
+def confirm_token(answer: Rsvp) -> str:
+    return signing.dumps({"r": answer.pk, "s": answer.session_id}, salt=CONFIRM_SALT)
+
+
+def rsvp_for_confirm_token(token: str) -> Rsvp | None:
+    """The answer a confirmation link is for, if the link is genuine and recent enough."""
+    try:
+        payload = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_WITHIN.total_seconds())
+        return Rsvp.objects.select_related("session__event__campaign").get(
+            pk=int(payload["r"]), session_id=int(payload["s"])
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Rsvp.DoesNotExist):
+        return None
+
+
 def done_token(result: RsvpResult) -> str:
     """For the page after answering: which answer, and whether it was new."""
     return signing.dumps({"r": result.rsvp.pk, "n": result.created}, salt=DONE_SALT)
@@ -266,9 +404,12 @@ def message_attendees(session: Session, *, subject: str, body: str, sent_by) -> 
             Rsvp.objects.confirmed().filter(session=session).values_list("pk", flat=True)
         )
         message = SessionMessage.objects.create(
-            session=session, subject=subject, body=body, sent_by=sent_by,
+            session=session,
+            subject=subject,
+            body=body,
+            sent_by=sent_by,
             recipients=len(recipients),
-        )  # fmt: skip
+        )
         for rsvp_id in recipients:
             send_session_message.enqueue(message.pk, rsvp_id)
     return message
@@ -334,8 +475,9 @@ def calendar_for(sessions, name: str) -> bytes:
         vevent.add("url", url)
         description = "\n\n".join(p for p in (event.description, session.online_url, url) if p)
         vevent.add("description", description)
-        vevent.add("organizer", f"mailto:{event.organizer_email}", parameters={
-            "CN": event.organizer_name})  # fmt: skip
+        vevent.add(
+            "organizer", f"mailto:{event.organizer_email}", parameters={"CN": event.organizer_name}
+        )
         calendar.add_component(vevent)
     calendar.add_missing_timezones()
     return calendar.to_ical()
@@ -363,9 +505,17 @@ def upcoming_events(campaign) -> list[dict]:
 # ---------------------------------------------------------------------------- privacy
 
 
-def export_rsvps(email: str) -> list[dict]:
-    """Every answer given with this address, for a subject-access request."""
-    rows = Rsvp.objects.filter(email=normalize_email(email)).select_related("session__event")
+def _rsvps_of(email: str, organizations: frozenset[int] | None):
+    rows = Rsvp.objects.filter(email=normalize_email(email))
+    if organizations is not None:
+        rows = rows.filter(session__event__organization_id__in=organizations)
+    return rows
+
+
+def export_rsvps(email: str, organizations: frozenset[int] | None = None) -> list[dict]:
+    """Every answer given with this address (for the events of `organizations` only, unless
+    None), for a subject-access request (registered in tocsin.core.personal_data)."""
+    rows = _rsvps_of(email, organizations).select_related("session__event")
     return [
         {
             "event": answer.session.event.title,
@@ -384,10 +534,10 @@ def export_rsvps(email: str) -> list[dict]:
     ]
 
 
-def erase_rsvps(email: str) -> int:
+def erase_rsvps(email: str, organizations: frozenset[int] | None = None) -> int:
     """Seats held for sessions still to come go back to the waitlist; then the details go.
     The rows stay, anonymous, so attendance counts still add up."""
-    rows = Rsvp.objects.filter(email=normalize_email(email)).exclude(email__endswith="@invalid")
+    rows = _rsvps_of(email, organizations).exclude(email__endswith="@invalid")
     count = 0
     for answer in rows.select_related("session"):
         if answer.session.starts_at > timezone.now():

@@ -1,22 +1,20 @@
-import logging
-import smtplib
-
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django_tasks import task
 
-from tocsin.petitions.tasks import MAX_ATTEMPTS, retry_delay
+from tocsin.core.mail import deliver
+from tocsin.supporters.services import unsubscribe_link_for
+from tocsin.supporters.tasks import one_click_headers
 
 from .models import Rsvp, SessionMessage
-from .services import calendar_for, cancel_token
-
-logger = logging.getLogger(__name__)
+from .services import CONFIRM_WITHIN, calendar_for, cancel_token, confirm_token
 
 # Which status an answer must still have for each kind of mail to go out.
 KINDS = {
+    "confirm": Rsvp.Status.PENDING,
     "confirmed": Rsvp.Status.CONFIRMED,
     "promoted": Rsvp.Status.CONFIRMED,
     "reminder": Rsvp.Status.CONFIRMED,
@@ -30,6 +28,7 @@ def _context(answer: Rsvp) -> dict:
     cancel_url = settings.TOCSIN_BASE_URL + reverse(
         "events:cancel", kwargs={"token": cancel_token(answer)}
     )
+    unsubscribe = unsubscribe_link_for(answer)
     return {
         "rsvp": answer,
         "session": session,
@@ -37,27 +36,21 @@ def _context(answer: Rsvp) -> dict:
         "cancel_url": cancel_url,
         "event_url": settings.TOCSIN_BASE_URL + event.get_absolute_url(),
         "their_zone": answer.time_zone if answer.local_zone else "",
+        # Every mail after a consent carries a one-click way to withdraw it.
+        "unsubscribe_url": unsubscribe.url if unsubscribe else "",
+        "consent_names": unsubscribe.organization_names if unsubscribe else "",
     }
 
 
-def _send(message: EmailMultiAlternatives, what: str, attempt: int) -> dict | None:
-    """Send; when the mail server fails, the options for a retry with backoff (None once
-    there have been enough tries)."""
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError) as error:
-        if attempt >= MAX_ATTEMPTS:
-            logger.error("%s not sent after %d tries", what, attempt)
-            return None
-        logger.warning("%s: mail server said %s; retrying", what, type(error).__name__)
-        return {"run_after": timezone.now() + retry_delay(attempt)}
-    return None
+def _headers(context: dict) -> dict[str, str]:
+    return one_click_headers(context["unsubscribe_url"]) if context["unsubscribe_url"] else {}
 
 
 @task()
 def send_rsvp_mail(rsvp_id: int, kind: str, attempt: int = 1) -> None:
-    """Confirmation, waitlist, promotion or reminder mail, with a link to a Cancel page.
-    A seat comes with an .ics file; nothing goes out once the answer changed meanwhile."""
+    """The button to confirm an answer ("confirm": no seat is held until it is pressed), or the
+    confirmation, waitlist, promotion or reminder mail, with a link to a Cancel page. A seat
+    comes with an .ics file; nothing goes out once the answer changed meanwhile."""
     answer = (
         Rsvp.objects.select_related("session__event")
         .filter(pk=rsvp_id, status=KINDS.get(kind, "-"))
@@ -67,6 +60,11 @@ def send_rsvp_mail(rsvp_id: int, kind: str, attempt: int = 1) -> None:
     if answer is None:
         return
     context = _context(answer) | {"kind": kind}
+    if kind == "confirm":
+        context["confirm_url"] = settings.TOCSIN_BASE_URL + reverse(
+            "events:confirm", kwargs={"token": confirm_token(answer)}
+        )
+        context["confirm_days"] = CONFIRM_WITHIN.days
     with translation.override(answer.language or settings.LANGUAGE_CODE):
         subject = render_to_string("events/mail/rsvp_subject.txt", context).strip()
         body = render_to_string("events/mail/rsvp.txt", context)
@@ -75,6 +73,7 @@ def send_rsvp_mail(rsvp_id: int, kind: str, attempt: int = 1) -> None:
         body=body,
         to=[answer.email],
         reply_to=[answer.session.event.organizer_email],
+        headers=_headers(context),
     )
     if answer.status == Rsvp.Status.CONFIRMED:
         message.attach(
@@ -82,9 +81,13 @@ def send_rsvp_mail(rsvp_id: int, kind: str, attempt: int = 1) -> None:
             calendar_for([answer.session], answer.session.event.title),
             "text/calendar; charset=utf-8",
         )
-    retry = _send(message, f"{kind} mail for RSVP {rsvp_id}", attempt)
-    if retry:
-        send_rsvp_mail.using(**retry).enqueue(rsvp_id, kind, attempt + 1)
+    deliver(
+        message,
+        task=send_rsvp_mail,
+        args=[rsvp_id, kind],
+        attempt=attempt,
+        what=f"{kind} mail for RSVP {rsvp_id}",
+    )
 
 
 @task()
@@ -108,7 +111,12 @@ def send_session_message(message_id: int, rsvp_id: int, attempt: int = 1) -> Non
         body=body,
         to=[answer.email],
         reply_to=[answer.session.event.organizer_email],
+        headers=_headers(context),
     )
-    retry = _send(message, f"message {message_id} to RSVP {rsvp_id}", attempt)
-    if retry:
-        send_session_message.using(**retry).enqueue(message_id, rsvp_id, attempt + 1)
+    deliver(
+        message,
+        task=send_session_message,
+        args=[message_id, rsvp_id],
+        attempt=attempt,
+        what=f"message {message_id} to RSVP {rsvp_id}",
+    )

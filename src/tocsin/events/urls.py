@@ -7,12 +7,19 @@ app_name = "events"
 urlpatterns = [
     path("events/<slug:slug>/", views.detail, name="detail"),
     path("events/<slug:slug>/<int:session_id>/rsvp/", views.rsvp, name="rsvp"),
+    # Before "done": its token would match "check-email" too.
+    path(
+        "events/<slug:slug>/<int:session_id>/rsvp/check-email/",
+        views.check_email,
+        name="check-email",
+    ),
     path("events/<slug:slug>/<int:session_id>/rsvp/<str:token>/", views.done, name="done"),
     path(
         "events/<slug:slug>/<int:session_id>/calendar.ics",
         views.session_calendar,
         name="session-calendar",
     ),
+    path("events/confirm/<str:token>/", views.confirm, name="confirm"),
     path("events/cancel/<str:token>/", views.cancel, name="cancel"),
     path("c/<slug:slug>/events.ics", views.campaign_feed, name="campaign-feed"),
     path("groups/<slug:slug>/events.ics", views.organization_feed, name="organization-feed"),

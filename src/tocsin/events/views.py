@@ -1,21 +1,28 @@
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tocsin.campaigns.models import Campaign
 from tocsin.organizations.models import Organization
+from tocsin.supporters.limits import HourlyLimit, per_client
 
 from . import services
 from .forms import RsvpForm
-from .models import Event, Session
+from .models import Event, Rsvp, Session
 
 REFUSALS = {
     services.Refusal.PAST: _("This session has already started: it no longer takes answers."),
-    services.Refusal.FULL: _("This session is full and has no waitlist. Try another session."),
+    # Said alike to everyone, a person with a place or not: nobody learns who is coming.
+    services.Refusal.FULL: _(
+        "This session is full and has no waitlist. Try another session. If you already "
+        "have a place, it is kept: your confirmation email has the details."
+    ),
     services.Refusal.TOO_MANY_GUESTS: _("That is more guests than this event allows."),
     services.Refusal.CLOSED: _("This event is not taking answers at the moment."),
 }
@@ -56,18 +63,32 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/detail.html", context)
 
 
+def rsvp_limit(request: HttpRequest, session: Session) -> HourlyLimit:
+    most = getattr(settings, "TOCSIN_RSVPS_PER_IP_PER_HOUR", 10)
+    return per_client(request, f"rsvp:{session.pk}", most)
+
+
 @require_http_methods(["GET", "POST"])
 def rsvp(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
     session = session_for(request, slug, session_id)
     event = session.event
     data = request.POST if request.method == "POST" else None
-    form = RsvpForm(data, organizations=organizations_asking(event), event=event)
+    form = RsvpForm(
+        data,
+        organizations=organizations_asking(event),
+        event=event,
+        limit=rsvp_limit(request, session),
+    )
     refusal = None
     try:
         services.check_open(session, 0)
     except services.RsvpRefused as refused:
         refusal = REFUSALS[refused.reason]
     if request.method == "POST" and refusal is None and form.is_valid():
+        # Decided from what anyone can see of the session, before answering: on a full or
+        # nearly full session an address that holds a place is answered as any other is.
+        full_without_waitlist = session.is_full and not session.has_waitlist
+        check_email = services.needs_confirmation(session, 1 + form.cleaned_data.get("guests", 0))
         try:
             result = services.rsvp(
                 session,
@@ -82,10 +103,17 @@ def rsvp(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
         except services.RsvpRefused as refused:
             refusal = REFUSALS[refused.reason]
         else:
-            return redirect(
-                "events:done", slug=event.slug, session_id=session.pk,
-                token=services.done_token(result),
-            )  # fmt: skip
+            if full_without_waitlist and not result.created:
+                refusal = REFUSALS[services.Refusal.FULL]
+            elif check_email or result.rsvp.status == Rsvp.Status.PENDING:
+                return redirect("events:check-email", slug=event.slug, session_id=session.pk)
+            else:
+                return redirect(
+                    "events:done",
+                    slug=event.slug,
+                    session_id=session.pk,
+                    token=services.done_token(result),
+                )
     if session.is_full and not session.has_waitlist and refusal is None:
         refusal = REFUSALS[services.Refusal.FULL]
     context = {"event": event, "session": session, "form": form, "refusal": refusal}
@@ -102,6 +130,35 @@ def done(request: HttpRequest, slug: str, session_id: int, token: str) -> HttpRe
     answer, created = found
     context = {"event": session.event, "session": session, "rsvp": answer, "created": created}
     return render(request, "events/done.html", context)
+
+
+@require_GET
+def check_email(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
+    """The same page for every answer that waits for the mail's button, and for an address
+    answering again: it tells nothing about who has a place."""
+    session = session_for(request, slug, session_id)
+    return render(request, "events/check_email.html", {"event": session.event, "session": session})
+
+
+@cache_control(private=True, no_store=True)
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; only the POST it sends takes the seat (mail scanners only GET)."""
+    answer = services.rsvp_for_confirm_token(token)
+    if answer is None:
+        return render(request, "events/confirm.html", {"invalid": True}, status=400)
+    session, event = answer.session, answer.session.event
+    context = {"rsvp": answer, "session": session, "event": event}
+    if request.method == "POST":
+        try:
+            services.confirm(answer)
+        except services.RsvpRefused as refused:
+            context["refusal"] = REFUSALS[refused.reason]
+            return render(request, "events/confirm.html", context)
+        answer.refresh_from_db()
+    if answer.status in (Rsvp.Status.CONFIRMED, Rsvp.Status.WAITLISTED):
+        return render(request, "events/done.html", context | {"created": True})
+    return render(request, "events/confirm.html", context)
 
 
 @require_http_methods(["GET", "POST"])

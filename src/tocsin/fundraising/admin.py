@@ -16,18 +16,37 @@ from .money import format_money
 @admin.register(Fundraiser)
 class FundraiserAdmin(OrganizationScopedAdmin):
     form = FundraiserAdminForm
-    list_display = ["title", "organization", "campaign", "currency", "goal_display", "deadline",
-                    "is_accepting"]  # fmt: skip
+    list_display = [
+        "title",
+        "organization",
+        "campaign",
+        "currency",
+        "goal_display",
+        "deadline",
+        "is_accepting",
+    ]
     list_filter = ["is_accepting", "currency"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["progress"]
     fieldsets = [
         (None, {"fields": ["organization", "campaign", "title", "slug", "is_accepting"]}),
-        (_("Goal and amounts"), {"fields": ["currency", "goal", "deadline", "suggested_amounts",
-                                            "min_amount", "max_amount", "allow_monthly"]}),
+        (
+            _("Goal and amounts"),
+            {
+                "fields": [
+                    "currency",
+                    "goal",
+                    "deadline",
+                    "suggested_amounts",
+                    "min_amount",
+                    "max_amount",
+                    "allow_monthly",
+                ]
+            },
+        ),
         (_("What people read"), {"fields": ["story", "offline_instructions"]}),
         (_("Progress"), {"fields": ["progress"]}),
-    ]  # fmt: skip
+    ]
 
     @admin.display(description=_("goal"), ordering="goal")
     def goal_display(self, fundraiser):
@@ -37,7 +56,7 @@ class FundraiserAdmin(OrganizationScopedAdmin):
     def progress(self, fundraiser):
         if fundraiser.pk is None:
             return "—"
-        totals = services.fold_total(fundraiser)
+        totals = services.count_total(fundraiser)
         by_currency = fundraiser.gifts.totals_by_currency()
         return format_html(
             "{} · {} · <a href='{}'>{}</a> · <a href='{}'>{}</a>{}",
@@ -74,8 +93,15 @@ class GiftAdmin(OrganizationScopedAdmin):
 
     organization_path = "fundraiser__organization"
     form = OfflineGiftForm
-    list_display = ["received_on", "fundraiser", "amount_display", "refunded_display", "source",
-                    "monthly", "donor_name"]  # fmt: skip
+    list_display = [
+        "received_on",
+        "fundraiser",
+        "amount_display",
+        "refunded_display",
+        "source",
+        "monthly",
+        "donor_name",
+    ]
     list_filter = ["fundraiser", "source", "currency", "monthly"]
     search_fields = ["donor_name", "donor_email", "reference"]
     date_hierarchy = "received_on"
@@ -92,9 +118,22 @@ class GiftAdmin(OrganizationScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["fundraiser", "source", "amount_display", "refunded_display", "currency",
-                "monthly", "donor_name", "donor_email", "reference", "note", "received_on",
-                "stripe_payment_id", "created_at", "erased_at"]  # fmt: skip
+        return [
+            "fundraiser",
+            "source",
+            "amount_display",
+            "refunded_display",
+            "currency",
+            "monthly",
+            "donor_name",
+            "donor_email",
+            "reference",
+            "note",
+            "received_on",
+            "stripe_payment_id",
+            "created_at",
+            "erased_at",
+        ]
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -132,7 +171,9 @@ class GiftAdmin(OrganizationScopedAdmin):
         count = services.erase_donor(queryset)
         self.message_user(
             request,
-            ngettext("Erased %(count)d donor's details.", "Erased %(count)d donors' details.",
-                     count) % {"count": count},
+            ngettext(
+                "Erased %(count)d donor's details.", "Erased %(count)d donors' details.", count
+            )
+            % {"count": count},
             messages.SUCCESS,
-        )  # fmt: skip
+        )

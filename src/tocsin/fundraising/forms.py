@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tocsin.core.emails import normalize_email
+from tocsin.core.forms import EMAIL_TOO_LONG, validate_storable_email
+
 from .models import Fundraiser, Gift
 from .money import MAX_MINOR, format_money, major_text, parse_amount
 
@@ -105,9 +108,22 @@ class FundraiserAdminForm(forms.ModelForm):
 
     class Meta:
         model = Fundraiser
-        fields = ["organization", "campaign", "title", "slug", "is_accepting", "currency", "goal",
-                  "deadline", "suggested_amounts", "min_amount", "max_amount", "allow_monthly",
-                  "story", "offline_instructions"]  # fmt: skip
+        fields = [
+            "organization",
+            "campaign",
+            "title",
+            "slug",
+            "is_accepting",
+            "currency",
+            "goal",
+            "deadline",
+            "suggested_amounts",
+            "min_amount",
+            "max_amount",
+            "allow_monthly",
+            "story",
+            "offline_instructions",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,8 +166,16 @@ class OfflineGiftForm(forms.ModelForm):
 
     class Meta:
         model = Gift
-        fields = ["fundraiser", "source", "amount", "donor_name", "donor_email", "reference",
-                  "note", "received_on"]  # fmt: skip
+        fields = [
+            "fundraiser",
+            "source",
+            "amount",
+            "donor_name",
+            "donor_email",
+            "reference",
+            "note",
+            "received_on",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,6 +183,15 @@ class OfflineGiftForm(forms.ModelForm):
             (value, label) for value, label in Gift.Source.choices if value in Gift.OFFLINE_SOURCES
         ]
         self.fields["donor_name"].help_text = _("Optional. Leave empty for an anonymous gift.")
+        self.fields["donor_email"].error_messages["max_length"] = EMAIL_TOO_LONG
+
+    def clean_donor_email(self) -> str:
+        """Stored as every app stores an address, so the donor's data can be found by it."""
+        email = self.cleaned_data.get("donor_email", "")
+        if not email:
+            return ""
+        validate_storable_email(email)
+        return normalize_email(email)
 
     def clean(self) -> dict:
         data = super().clean()

@@ -16,12 +16,15 @@ from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from tocsin.campaigns.caching import forget_pages
+from tocsin.core import switches
+from tocsin.core.emails import fits, normalize_email
+
 from .models import Fundraiser, Gift, WebhookEvent
-from .money import CURRENCIES, MAX_MINOR
+from .money import CURRENCIES, MAX_MINOR, major_text
 
 logger = logging.getLogger(__name__)
 
-TOTAL_CACHE_SECONDS = 5
 STRIPE_TIMEOUT_SECONDS = 20
 
 
@@ -58,7 +61,7 @@ def _total_key(fundraiser_id: int) -> str:
     return f"fundraising:total:{fundraiser_id}"
 
 
-def fold_total(fundraiser: Fundraiser) -> dict:
+def count_total(fundraiser: Fundraiser) -> dict:
     """Net raised in the fundraiser's own currency, and how many people gave (a monthly donor
     once, a fully refunded gift not at all)."""
     gifts = Gift.objects.filter(fundraiser=fundraiser, currency=fundraiser.currency)
@@ -73,16 +76,15 @@ def fold_total(fundraiser: Fundraiser) -> dict:
 
 
 def forget_after_commit(fundraiser: Fundraiser) -> None:
-    """Forget now, and again once committed: a view that folded in between must not keep the
+    """Forget now, and again once committed: a view that counted in between must not keep the
     old figure for its few seconds."""
     forget_total(fundraiser)
     transaction.on_commit(lambda: forget_total(fundraiser))
 
 
 def forget_total(fundraiser: Fundraiser) -> None:
-    """A gift or refund was committed: the next view folds again, and campaign pages showing
+    """A gift or refund was committed: the next view counts again, and campaign pages showing
     this fundraiser are rendered afresh."""
-    from tocsin.campaigns.signals import forget_pages
 
     cache.delete(_total_key(fundraiser.pk))
     if fundraiser.campaign_id:
@@ -94,11 +96,11 @@ def forget_total(fundraiser: Fundraiser) -> None:
 
 
 def thermometer(fundraiser: Fundraiser) -> Thermometer:
-    key = _total_key(fundraiser.pk)
-    totals = cache.get(key)
-    if totals is None:
-        totals = fold_total(fundraiser)
-        cache.set(key, totals, TOTAL_CACHE_SECONDS)
+    totals = cache.get_or_set(
+        _total_key(fundraiser.pk),
+        lambda: count_total(fundraiser),
+        switches.current().count_refresh_seconds,
+    )
     return Thermometer(
         currency=fundraiser.currency,
         goal=fundraiser.goal,
@@ -170,7 +172,7 @@ def record_online_gift(
                 monthly=monthly,
                 renewal=renewal,
                 donor_name=donor_name[:200],
-                donor_email=donor_email[:254],
+                donor_email=_storable_email(donor_email),
                 stripe_payment_id=payment_id,
                 stripe_invoice_id=invoice_id or None,
                 stripe_subscription_id=subscription_id or "",
@@ -180,6 +182,13 @@ def record_online_gift(
     except IntegrityError:
         return None
     return gift
+
+
+def _storable_email(email: str) -> str:
+    """The donor's address as every app stores it; one Stripe accepted that will not fit is
+    left out rather than refusing a payment already taken."""
+    email = email.strip()
+    return normalize_email(email) if "@" in email and fits(email) else ""
 
 
 def record_refund(*, payment_id: str, invoice_id: str, refunded_total: int, currency_code: str):
@@ -405,8 +414,39 @@ HANDLERS = {
 # ---------------------------------------------------------------------------- privacy
 
 
-def gifts_of(email: str):
-    return Gift.objects.filter(donor_email__iexact=email.strip()) if email else Gift.objects.none()
+def gifts_of(email: str, organizations: frozenset[int] | None = None) -> models.QuerySet:
+    """Gifts given with this address (to the funds of `organizations` only, unless None):
+    donor addresses are stored normalised, as every app stores them, so a Gmail address
+    with dots or a +tag finds the same gifts."""
+    if not email:
+        return Gift.objects.none()
+    gifts = Gift.objects.filter(donor_email=normalize_email(email))
+    if organizations is not None:
+        gifts = gifts.filter(fundraiser__organization_id__in=organizations)
+    return gifts
+
+
+def export_gifts(email: str, organizations: frozenset[int] | None = None) -> list[dict]:
+    """Every gift given with this address, for a subject-access request (registered in
+    tocsin.core.personal_data)."""
+    return [
+        {
+            "fundraiser": gift.fundraiser.title,
+            "amount": major_text(gift.amount, gift.currency),
+            "refunded": major_text(gift.refunded_amount, gift.currency),
+            "currency": gift.currency,
+            "monthly": gift.monthly,
+            "received": gift.received_on.isoformat(),
+            "name_given": gift.donor_name,
+            "email_given": gift.donor_email,
+            "note": gift.note,
+        }
+        for gift in gifts_of(email, organizations).select_related("fundraiser")
+    ]
+
+
+def erase_gifts(email: str, organizations: frozenset[int] | None = None) -> int:
+    return erase_donor(gifts_of(email, organizations))
 
 
 def erase_donor(gifts) -> int:

@@ -16,6 +16,7 @@ ORGANIZER_PERMISSIONS = {
         "campaigntarget": ["add", "change", "delete", "view"],
         "targetstance": ["add", "change", "delete", "view"],
         "stanceevidence": ["add", "change", "delete", "view"],
+        "partnership": ["add", "change", "delete", "view"],
     },
     "calls": {
         "callaction": ["add", "change", "delete", "view"],
@@ -25,10 +26,13 @@ ORGANIZER_PERMISSIONS = {
         "answertally": ["view"],
         "blockednumber": ["add", "change", "delete", "view"],
     },
+    # Members of Congress are shared: organizers change only their own custom targets (the
+    # admin checks which) and correct offices for their own campaigns.
     "targets": {
         "target": ["add", "change", "delete", "view"],
         "office": ["add", "change", "delete", "view"],
         "socialaccount": ["add", "change", "delete", "view"],
+        "officecorrection": ["add", "change", "delete", "view"],
     },
     "petitions": {
         "petitionaction": ["add", "change", "delete", "view"],

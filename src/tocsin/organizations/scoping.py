@@ -5,6 +5,7 @@ its model to the owning organization. Superusers see everything.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
 
 from .models import Organization
 
@@ -27,6 +28,20 @@ class OrganizationScopedAdmin(admin.ModelAdmin):
             kwargs["queryset"] = self.user_organizations(request)
             kwargs.setdefault("required", True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_list_filter(self, request):
+        # Django's filter on a related field lists every row of the related table (other
+        # organizations' drafts by name); offer only those the rows listed here point at.
+        return [_related_only(self.model, item) for item in super().get_list_filter(request)]
+
+
+def _related_only(model, item):
+    if isinstance(item, str):
+        if get_fields_from_path(model, item)[-1].is_relation:
+            return (item, admin.RelatedOnlyFieldListFilter)
+    elif isinstance(item, (list, tuple)) and item[1] is admin.RelatedFieldListFilter:
+        return (item[0], admin.RelatedOnlyFieldListFilter)
+    return item
 
 
 class OrganizationScopedInline:

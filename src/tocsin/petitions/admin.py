@@ -16,7 +16,10 @@ from .models import PetitionAction, Signature
 class PetitionAdmin(OrganizationScopedAdmin):
     organization_path = "campaign__organization"
     list_display = ["title", "campaign", "is_collecting", "goal"]
-    readonly_fields = ["delivery"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The delivery pages list signers: offered only to those who may open them.
+        return ["delivery"] if request.user.has_perm("petitions.view_signature") else []
 
     @admin.display(description=_("deliver to each target"))
     def delivery(self, petition):
@@ -62,11 +65,18 @@ class ConfirmedFilter(admin.SimpleListFilter):
 class SignatureAdmin(OrganizationScopedAdmin):
     """Moderation: narrow down by time (date hierarchy), email domain (search "@domain"),
     address or range (search "203.0.113.0/24"), country or district, then invalidate in
-    bulk. Counts follow at the next fold."""
+    bulk. The public count follows at once; the dashboard at its next refresh."""
 
     organization_path = "petition__campaign__organization"
-    list_display = ["name", "email", "district", "country", "created_at", "confirmed_at",
-                    "invalidated_at"]  # fmt: skip
+    list_display = [
+        "name",
+        "email",
+        "district",
+        "country",
+        "created_at",
+        "confirmed_at",
+        "invalidated_at",
+    ]
     list_filter = [
         "petition",
         ConfirmedFilter,
@@ -81,9 +91,19 @@ class SignatureAdmin(OrganizationScopedAdmin):
     date_hierarchy = "created_at"
     actions = ["release", "invalidate", "restore", "erase"]
     readonly_fields = [
-        "petition", "email", "name", "postcode", "country", "district", "comment", "consents",
-        "created_at", "confirmed_at", "invalidated_at", "held_at",
-    ]  # fmt: skip
+        "petition",
+        "email",
+        "name",
+        "postcode",
+        "country",
+        "district",
+        "comment",
+        "consents",
+        "created_at",
+        "confirmed_at",
+        "invalidated_at",
+        "held_at",
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -103,8 +123,9 @@ class SignatureAdmin(OrganizationScopedAdmin):
             services.forget_count(petition_id)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
-    @admin.action(description=_("Release held signatures (they get their mail)"),
-                  permissions=["change"])  # fmt: skip
+    @admin.action(
+        description=_("Release held signatures (they get their mail)"), permissions=["change"]
+    )
     def release(self, request, queryset):
         count = services.release_held(queryset)
         self._done(

@@ -7,6 +7,15 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Petitions")
 
     def ready(self) -> None:
-        from . import intake, signals  # noqa: F401 (intake registers its journal)
+        from . import signals
 
         signals.connect()
+
+        from tocsin.core import personal_data
+
+        from .models import Signature
+        from .personal_data import erase_signatures, export_signatures
+
+        personal_data.register(
+            "petitions", export=export_signatures, erase=erase_signatures, models=[Signature]
+        )

@@ -8,14 +8,16 @@ Each solution is accepted once. A signature without a valid solution (no JavaScr
 a replayed solution) is not refused but held for review, like one over a rate limit.
 """
 
+import base64
 import hashlib
 import json
 
 import altcha
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from tocsin.core import tokens
 
 LIFETIME = timezone.timedelta(minutes=30)
 
@@ -46,8 +48,11 @@ def solved(payload: str) -> bool:
         return False
     if not verified:
         return False
-    digest = hashlib.sha256(payload.encode()).hexdigest()
-    return cache.add(f"petitions:altcha-used:{digest}", 1, int(LIFETIME.total_seconds()) + 60)
+    # The issued challenge, not the payload's bytes: the same solution can be written out in
+    # many ways (spacing, key order), and each way would otherwise count as new.
+    issued = json.loads(base64.b64decode(payload))["challenge"]
+    # Recorded in the database, so a solution accepted by one worker is refused by the others.
+    return tokens.spend("altcha", issued, valid_for=LIFETIME)
 
 
 def widget_strings() -> str:

@@ -1,130 +1,67 @@
-"""Rate limits on signing, per IP address, email domain and country, burst and sustained.
+"""Rate limits on signing, per IP address, email domain and country, each over a minute and an
+hour (the numbers are in the back office's switches, core.models.Switches).
 
-Both ways count signatures in fixed windows (seconds since the epoch // window), so the cost
-of a check does not grow with the number of recent signatures. With Redis (`REDIS_URL`) each
-signature increments short-lived keys, one round trip for all of them. Without it (the SQLite
-install) the counters are `SigningCount` rows, sharded per worker process so that no shared
-row is updated by every request; `forget_old_counts` drops the expired ones. A signature
-over a limit is not refused: it is held for review, quietly.
+Without Redis the check counts the petition's recent signatures through an index, stopping
+at the limit, so its cost does not grow with a campaign's size. With `REDIS_URL` the counts
+live in the shared cache, one short-lived counter per window, so several web servers count
+together; while Redis is down, the rows are counted again. A signature over a limit is not refused: it is held for review, quietly.
 """
 
-import os
+import hashlib
 import time
-from collections import Counter
-from functools import cache
 
 from django.conf import settings
-from django.db import connection, models
+from django.core.cache import cache
+from django.utils import timezone
 
-from tocsin.core.redis import client as redis_client
-from tocsin.core.tallies import add_counts
+from tocsin.core import switches
 
-from .models import PetitionAction, SigningCount
+from .models import PetitionAction, Signature
 
-SHARDS = 8
-SUM_KEYS_AT_ONCE = 100
-# A window's counter, less the shard: the rows whose counts add up to the window's total.
-KEY = ("petition", "kind", "value", "window", "bucket")
-
-
-def _limits() -> dict[str, list[tuple[int, int]]]:
-    """{kind: [(window seconds, most signatures in it), …]}"""
-    return settings.TOCSIN_SIGN_LIMITS
-
-
-def holds(entries: list[tuple[int, dict[str, str], float]]) -> list[bool]:
-    """For each signature, in order, as (petition id, {kind: value}, when signed in seconds
-    since the epoch): whether it goes over a limit. Every one of them is counted."""
-    per_entry = [
-        [
-            (petition_id, kind, value, window, int(at) // window, most)
-            for kind, value in values.items()
-            for window, most in _limits().get(kind, [])
-        ]
-        for petition_id, values, at in entries
-    ]
-    if not any(per_entry):
-        return [False] * len(entries)
-    if counting_in_database():
-        return _holds_in_database(per_entry)
-    return _holds_in_redis(per_entry)
-
-
-def _holds_in_redis(per_entry) -> list[bool]:
-    # One INCRBY per counter for the whole batch, rather than one INCR per signature: the
-    # counts each signature sees are the same, and a spike's batches mostly share a domain
-    # and a country.
-    added = Counter(window[:-1] for windows in per_entry for window in windows)
-    pipe = redis_client().pipeline(transaction=False)
-    for key, n in added.items():
-        name = ":".join(map(str, (settings.TOCSIN_REDIS_PREFIX, "sign", *key)))
-        pipe.incrby(name, n)
-        pipe.expire(name, key[3] * 2)  # twice the window
-    totals = pipe.execute()[::2]
-    before = {key: total - added[key] for key, total in zip(added, totals, strict=True)}
-    return _over_in_order(per_entry, before)
-
-
-def _holds_in_database(per_entry) -> list[bool]:
-    added = Counter(window[:-1] for windows in per_entry for window in windows)
-    keys = list(added)
-    before = dict.fromkeys(keys, 0)
-    with connection.cursor() as cursor:
-        for start in range(0, len(keys), SUM_KEYS_AT_ONCE):
-            chunk = keys[start : start + SUM_KEYS_AT_ONCE]
-            # Raw SQL: this runs for every signature, and the ORM's Q-building cost more.
-            cursor.execute(_sum_sql(len(chunk)), [part for key in chunk for part in key])
-            before.update({tuple(row[:-1]): row[-1] for row in cursor})
-    shard = os.getpid() % SHARDS
-    add_counts(SigningCount, [*KEY, "shard"], [(*key, shard, n) for key, n in added.items()])
-    return _over_in_order(per_entry, before)
-
-
-def _over_in_order(per_entry, before: dict) -> list[bool]:
-    """Each signature, in order, against the counts before the batch plus those ahead of it
-    in the batch (every window is counted: each signature gets its own count)."""
-    running = dict(before)
-    over = []
-    for windows in per_entry:
-        held = False
-        for window in windows:
-            key = window[:-1]
-            running[key] += 1
-            held |= running[key] > window[-1]
-        over.append(held)
-    return over
-
-
-@cache
-def _sum_sql(rows: int) -> str:
-    quote = connection.ops.quote_name
-    c = {name: quote(SigningCount._meta.get_field(name).column) for name in (*KEY, "count")}
-    match = "(" + " AND ".join(f"{c[name]} = %s" for name in KEY) + ")"
-    key = ", ".join(c[name] for name in KEY)
-    return (
-        f"SELECT {key}, SUM({c['count']}) "  # noqa: S608
-        f"FROM {quote(SigningCount._meta.db_table)} WHERE {' OR '.join([match] * rows)} "
-        f"GROUP BY {key}"
-    )
-
-
-def counting_in_database() -> bool:
-    return not settings.REDIS_URL
-
-
-def forget_old_counts() -> int:
-    """Counters of windows that have ended can go: nothing reads them again."""
-    now = int(time.time())
-    ended = models.Q()
-    for window in SigningCount.objects.values_list("window", flat=True).distinct():
-        ended |= models.Q(window=window, bucket__lt=now // window)
-    return SigningCount.objects.filter(ended).delete()[0] if ended else 0
-
-
-def limited_values(*, ip_hash: str, domain: str, country: str) -> dict[str, str]:
-    return {k: v for k, v in (("ip", ip_hash), ("domain", domain), ("country", country)) if v}
+# Which column of a signature holds each kind of limited value.
+COLUMNS = {"ip": "ip_hash", "domain": "email_domain", "country": "country"}
 
 
 def over_limit(petition: PetitionAction, *, ip_hash: str, domain: str, country: str) -> bool:
-    values = limited_values(ip_hash=ip_hash, domain=domain, country=country)
-    return holds([(petition.pk, values, time.time())])[0]
+    """Whether one more signature from these goes over a limit. Every limit is checked (and,
+    in the cache, counted), so each counter stays right."""
+    values = {"ip": ip_hash, "domain": domain, "country": country}
+    held = False
+    for kind, windows in switches.current().signing_limits().items():
+        if not values[kind]:
+            continue
+        for seconds, most in windows:
+            if settings.REDIS_URL and not _cache_is_down():
+                held |= _counted_in_cache(petition.pk, kind, values[kind], seconds) > most
+            else:
+                held |= _recent_rows(petition, kind, values[kind], seconds, most) >= most
+    return held
+
+
+def _cache_is_down() -> bool:
+    """While Redis cannot be reached its counters start from nothing: count the rows instead."""
+    is_down = getattr(cache, "is_down", None)
+    return bool(is_down and is_down())
+
+
+def _recent_rows(petition: PetitionAction, kind: str, value: str, seconds: int, most: int) -> int:
+    since = timezone.now() - timezone.timedelta(seconds=seconds)
+    recent = Signature.objects.filter(
+        petition=petition, created_at__gte=since, **{COLUMNS[kind]: value}
+    )
+    # Sliced: only whether the limit is reached matters, not by how much.
+    return recent.values("pk")[:most].count()
+
+
+def _counted_in_cache(petition_id: int, kind: str, value: str, seconds: int) -> int:
+    """This signature's place in the current fixed window (1 for the first)."""
+    window = int(time.time()) // seconds
+    # Hashed: a domain may be longer than a cache key may be.
+    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
+    key = f"petitions:limit:{petition_id}:{kind}:{seconds}:{window}:{digest}"
+    cache.add(key, 0, timeout=seconds * 2)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=seconds * 2)
+        return 1

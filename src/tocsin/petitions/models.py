@@ -63,8 +63,7 @@ class SignatureQuerySet(models.QuerySet):
 class Signature(models.Model):
     """One person's signature: one inserted row, unique per petition and normalised email."""
 
-    # No index of its own: one_signature_per_email's index starts with the petition, and every
-    # index costs each signature an insert.
+    # No index of its own: one_signature_per_email's index starts with the petition.
     petition = models.ForeignKey(
         PetitionAction, on_delete=models.CASCADE, related_name="signatures", db_index=False
     )
@@ -103,15 +102,27 @@ class Signature(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["petition", "email"], name="one_signature_per_email")
         ]
-        # Moderation searches by address and range; breakdowns and filters by country.
+        # Moderation searches by address and range; breakdowns and filters by country; the
+        # rate limits count recent signatures per address, domain and country; the public
+        # count and history read only the counted ones.
         indexes = [
+            models.Index(
+                fields=["petition", "confirmed_at"],
+                condition=models.Q(
+                    confirmed_at__isnull=False, invalidated_at__isnull=True, held_at__isnull=True
+                ),
+                name="counted_signatures",
+            ),
+            models.Index(
+                fields=["petition", "email_domain", "created_at"], name="signatures_by_domain"
+            ),
             models.Index(fields=["petition", "ip_hash", "created_at"], name="signatures_by_ip"),
             models.Index(fields=["ip_network_hash"], name="signatures_by_network"),
             models.Index(fields=["ip_block_hash"], name="signatures_by_block"),
             models.Index(
                 fields=["petition", "country", "created_at"], name="signatures_by_country"
             ),
-            # The dashboard's fold recounts the recently confirmed (dashboard/rollups.py).
+            # The dashboard's refresh recounts the recently confirmed (dashboard/rollups.py).
             models.Index(fields=["confirmed_at"], name="signatures_by_confirmation"),
         ]
         verbose_name = _("signature")
@@ -119,64 +130,3 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class PetitionCount(models.Model):
-    """The public count, folded in from the signatures every few seconds."""
-
-    petition = models.OneToOneField(PetitionAction, on_delete=models.CASCADE, related_name="count")
-    confirmed = models.PositiveIntegerField(default=0)
-    pending = models.PositiveIntegerField(default=0)
-    folded_at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("petition count")
-        verbose_name_plural = _("petition counts")
-
-    def __str__(self) -> str:
-        return f"{self.petition}: {self.confirmed}"
-
-
-class PetitionHour(models.Model):
-    """Signatures confirmed in each hour (UTC), from the folds: the petition's open history."""
-
-    petition = models.ForeignKey(PetitionAction, on_delete=models.CASCADE, related_name="hours")
-    hour = models.DateTimeField()
-    confirmed = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["petition", "hour"], name="one_row_per_hour")
-        ]
-        ordering = ["hour"]
-        verbose_name = _("hour of signatures")
-        verbose_name_plural = _("hours of signatures")
-
-    def __str__(self) -> str:
-        return f"{self.hour:%Y-%m-%d %H:00}: {self.confirmed}"
-
-
-class SigningCount(models.Model):
-    """Signatures per IP address, email domain or country in a fixed time window: the rate
-    limits' counters when there is no Redis (limits.py). Each worker process adds to its own
-    shard, so no two requests queue for one row; the limit reads the shards' sum."""
-
-    petition = models.ForeignKey(PetitionAction, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=8)
-    value = models.CharField(max_length=254)
-    window = models.PositiveIntegerField(help_text="seconds")
-    bucket = models.BigIntegerField(help_text="seconds since the epoch // window")
-    shard = models.PositiveSmallIntegerField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["petition", "kind", "value", "window", "bucket", "shard"],
-                name="one_signing_count_per_shard",
-            )
-        ]
-        indexes = [models.Index(fields=["window", "bucket"], name="signing_counts_by_age")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.value}: {self.count} in {self.window} s"

@@ -1,6 +1,7 @@
 """What organizers hand to the targets: the signatures of each target's own constituents."""
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -19,6 +20,7 @@ def _petition_and_target(request, petition_id: int, target_id: int):
 
 
 @staff_member_required
+@permission_required("petitions.view_signature", raise_exception=True)
 def delivery_csv(request, petition_id: int, target_id: int) -> StreamingHttpResponse:
     petition, target = _petition_and_target(request, petition_id, target_id)
     rows = (
@@ -36,6 +38,7 @@ def delivery_csv(request, petition_id: int, target_id: int) -> StreamingHttpResp
 
 
 @staff_member_required
+@permission_required("petitions.view_signature", raise_exception=True)
 def delivery_page(request, petition_id: int, target_id: int) -> HttpResponse:
     petition, target = _petition_and_target(request, petition_id, target_id)
     signatures = services.constituents(petition, target)

@@ -1,57 +1,37 @@
 """Signing, confirming and counting a petition.
 
-A signature is one INSERT, unique per petition and normalised email; its confirmation mail is
-a task enqueued in the same transaction. Confirming is a POST from a page the mail links to,
-so a mail scanner that opens links confirms nothing. No request touches a shared counter:
-counts are folded from the rows every few seconds and read from the fold.
+Signing is one transaction: the rate-limit check, one row (unique per petition and normalised
+email) and its confirmation-mail task. Confirming is a POST from a page the mail links to, so
+a mail scanner that opens links confirms nothing. No request touches a shared counter: the
+public count is an indexed count of the rows, cached for the seconds the switches allow.
 """
 
 import datetime
-import logging
-from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.db import connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
-from tocsin.core.memo import forget, remembered
-from tocsin.core.writes import serialised_write
+from tocsin.core import switches
+from tocsin.core.emails import normalize_email
 from tocsin.districts import services as districts
 
-from . import intake, limits, moderation
-from .insert import insert_signature
-from .models import PetitionAction, PetitionCount, PetitionHour, Signature
+from . import limits, moderation
+from .models import PetitionAction, Signature
 
 if TYPE_CHECKING:
     from tocsin.organizations.models import Organization
 
-logger = logging.getLogger(__name__)
 CONFIRM_SALT = "tocsin.petitions.confirm"
-COUNT_CACHE_SECONDS = 5
 PETITION_CACHE_SECONDS = 10
+HISTORY_CACHE_SECONDS = 60
 RESEND_AFTER = timezone.timedelta(minutes=10)
 STEPPED_GOALS = [100, 500, 1_000, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000]
-# Providers that deliver a.b+c@ to ab@: the same person, so the same signature.
-IGNORES_DOTS = {"gmail.com", "googlemail.com"}
-IGNORES_PLUS_TAGS = IGNORES_DOTS | {
-    "outlook.com", "hotmail.com", "live.com", "icloud.com", "me.com", "fastmail.com",
-    "proton.me", "protonmail.com",
-}  # fmt: skip
-
-
-def normalize_email(email: str) -> str:
-    local, _, domain = email.strip().lower().rpartition("@")
-    if domain == "googlemail.com":
-        domain = "gmail.com"
-    if domain in IGNORES_PLUS_TAGS:
-        local = local.split("+", 1)[0]
-    if domain in IGNORES_DOTS:
-        local = local.replace(".", "")
-    return f"{local}@{domain}"
 
 
 def district_for(postcode: str, country: str) -> str:
@@ -68,11 +48,11 @@ def district_for(postcode: str, country: str) -> str:
 @dataclass(frozen=True)
 class PublicPetition:
     petition: PetitionAction  # with its campaign and the campaign's organization
-    organizations: tuple["Organization", ...]  # the organizer first, then the partners
+    organizations: tuple["Organization", ...]  # the organizer, then the accepted partners
 
 
 def public_petition(slug: str) -> PublicPetition | None:
-    """A live or closed campaign's petition and the groups asking for consent, remembered
+    """A live or closed campaign's petition and the groups asking for consent, cached
     briefly: at a signature spike every request needs them, and they rarely change."""
 
     def compute():
@@ -85,13 +65,17 @@ def public_petition(slug: str) -> PublicPetition | None:
         if petition is None:
             return False
         campaign = petition.campaign
-        return PublicPetition(petition, (campaign.organization, *campaign.partners.all()))
+        return PublicPetition(petition, (campaign.organization, *campaign.accepted_partners()))
 
-    return remembered(f"petitions:public:{slug}", compute, PETITION_CACHE_SECONDS) or None
+    return cache.get_or_set(_petition_key(slug), compute, PETITION_CACHE_SECONDS) or None
+
+
+def _petition_key(slug: str) -> str:
+    return f"petitions:public:{slug}"
 
 
 def forget_public_petition(slug: str) -> None:
-    forget(f"petitions:public:{slug}")
+    cache.delete(_petition_key(slug))
 
 
 @dataclass(frozen=True)
@@ -100,52 +84,57 @@ class SignResult:
     created: bool
 
 
-def sign(petition: PetitionAction, *, name, email, postcode, country, comment, consents,
-         language, ip_address="", hold=False) -> SignResult:  # fmt: skip
+def sign(
+    petition: PetitionAction,
+    *,
+    name: str,
+    email: str,
+    postcode: str,
+    country: str,
+    comment: str,
+    consents: list[dict],
+    language: str,
+    ip_address: str = "",
+    hold: bool = False,
+) -> SignResult:
     """Record a signature once. Signing again sends the confirmation again (at most every ten
     minutes) and changes nothing else; the answer to the signer is the same either way.
-    `hold` keeps it for review (it failed a check) as if it were over a rate limit.
-    With the signature journal it is stored just after the answer goes out (see intake), and
-    the result says only that it was taken."""
+    `hold` keeps it for review (it failed a check) as if it were over a rate limit."""
     from .tasks import send_confirmation
 
     email = normalize_email(email)
     address = moderation.address_hashes(ip_address)
-    if intake.enabled():
-        # Stored right after the answer goes out, with the limits counted then (see intake).
-        try:
-            intake.record(
-                petition, email=email, name=name, postcode=postcode, country=country,
-                comment=comment, consents=consents, language=language, hold=hold, **address,
-            )  # fmt: skip
-            return SignResult(None, True)
-        except OSError as error:  # a full disk, a directory it may not write to
-            logger.error("could not journal a signature (%s); stored it directly", error)
     domain = email.rpartition("@")[2]
-    with _signing_transaction():
+    now = timezone.now()
+    with transaction.atomic():
         held = hold or limits.over_limit(
             petition, ip_hash=address["ip_hash"], domain=domain, country=country
         )
-        signature = Signature(
-            petition=petition,
-            email=email,
-            name=name,
-            postcode=postcode,
-            country=country,
-            district=district_for(postcode, country),
-            comment=comment,
-            language=language,
-            consents=consents,
-            email_domain=domain,
-            **address,
-            held_at=timezone.now() if held else None,
-            mailed_at=None if held else timezone.now(),
-        )
-        # In the same transaction: a signature never exists without its mail, or vice versa.
-        # A held one gets its mail when an organizer releases it.
-        if insert_signature(signature, task=None if held else send_confirmation) is not None:
+        try:
+            with transaction.atomic():
+                signature = Signature.objects.create(
+                    petition=petition,
+                    email=email,
+                    name=name,
+                    postcode=postcode,
+                    country=country,
+                    district=district_for(postcode, country),
+                    comment=comment,
+                    language=language,
+                    consents=consents,
+                    email_domain=domain,
+                    **address,
+                    held_at=now if held else None,
+                    mailed_at=None if held else now,
+                )
+        except IntegrityError:  # signed before: one_signature_per_email
+            signature = None
+        if signature is not None:
+            # In the same transaction: a signature never exists without its mail, or vice
+            # versa. A held one gets its mail when an organizer releases it.
+            if not held:
+                send_confirmation.enqueue(signature.pk)
             return SignResult(signature, True)
-    with serialised_write():
         resend_if_due(petition.pk, email)
     return SignResult(None, False)
 
@@ -166,14 +155,6 @@ def resend_if_due(petition_id: int, email: str) -> bool:
         signature = Signature.objects.get(petition_id=petition_id, email=email)
         send_confirmation.enqueue(signature.pk)
     return bool(resent)
-
-
-def _signing_transaction():
-    """The limits' counters and the signature in one write transaction when the counters are
-    rows or the database is SQLite; on PostgreSQL with Redis the INSERT is its own."""
-    if limits.counting_in_database() or connection.vendor == "sqlite":
-        return serialised_write()
-    return nullcontext()
 
 
 def release_held(signatures) -> int:
@@ -216,40 +197,20 @@ def confirm(signature: Signature) -> bool:
     )
 
 
-def fold_counts(petition: PetitionAction) -> PetitionCount:
-    counts = Signature.objects.filter(
-        petition=petition, invalidated_at__isnull=True, held_at__isnull=True
-    ).aggregate(
-        confirmed=models.Count("pk", filter=models.Q(confirmed_at__isnull=False)),
-        pending=models.Count("pk", filter=models.Q(confirmed_at__isnull=True)),
-    )
-    folded, _created = PetitionCount.objects.update_or_create(
-        petition=petition, defaults={**counts, "folded_at": timezone.now()}
-    )
-    fold_hours(petition, since=timezone.now() - timezone.timedelta(hours=2))
-    return folded
+def history(petition: PetitionAction) -> list[tuple[datetime.datetime, int]]:
+    """Confirmed signatures per UTC hour, counted from the rows (cached briefly)."""
 
+    def compute():
+        return list(
+            Signature.objects.counted()
+            .filter(petition=petition)
+            .annotate(hour=TruncHour("confirmed_at", tzinfo=datetime.UTC))
+            .values_list("hour")
+            .annotate(n=models.Count("pk"))
+            .order_by("hour")
+        )
 
-def fold_hours(petition: PetitionAction, since=None) -> None:
-    """Confirmed signatures per UTC hour; recent hours at every fold, all of them nightly."""
-    signatures = Signature.objects.counted().filter(petition=petition)
-    if since is not None:
-        since = since.replace(minute=0, second=0, microsecond=0)
-        signatures = signatures.filter(confirmed_at__gte=since)
-    per_hour = dict(
-        signatures.annotate(hour=TruncHour("confirmed_at", tzinfo=datetime.UTC))
-        .values_list("hour")
-        .annotate(n=models.Count("pk"))
-    )
-    with transaction.atomic():
-        stale = PetitionHour.objects.filter(petition=petition)
-        if since is not None:
-            stale = stale.filter(hour__gte=since)
-        stale.exclude(hour__in=list(per_hour)).delete()
-        for hour, count in per_hour.items():
-            PetitionHour.objects.update_or_create(
-                petition=petition, hour=hour, defaults={"confirmed": count}
-            )
+    return cache.get_or_set(f"petitions:history:{petition.pk}", compute, HISTORY_CACHE_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -277,21 +238,33 @@ def _count_key(petition_id: int) -> str:
 
 
 def forget_count(petition_id: int) -> None:
-    """Moderation changed what counts: the next view folds again."""
+    """Moderation changed what counts: the next view counts again."""
     cache.delete(_count_key(petition_id))
 
 
+def confirmed_count(petition: PetitionAction) -> int:
+    """The one count of a petition's signatures: confirmed, not invalidated, not held."""
+    return Signature.objects.counted().filter(petition=petition).count()
+
+
 def public_count(petition: PetitionAction) -> PublicCount:
-    key = _count_key(petition.pk)
-    confirmed = cache.get(key)
-    if confirmed is None:
-        confirmed = fold_counts(petition).confirmed
-        cache.set(key, confirmed, COUNT_CACHE_SECONDS)
+    confirmed = cache.get_or_set(
+        _count_key(petition.pk),
+        lambda: confirmed_count(petition),
+        switches.current().count_refresh_seconds,
+    )
     return PublicCount(confirmed, next_goal(petition, confirmed))
 
 
+# Public breakdowns leave out places with fewer signatures than this: a count of 1 for a
+# small country or district can single a person out.
+SMALLEST_PUBLISHED = 5
+
+
 def breakdown(petition: PetitionAction) -> dict:
-    """Confirmed signatures by district and by country: no personal data."""
+    """Confirmed signatures by state, district and country, for the open data: no personal
+    data, and no place with fewer than SMALLEST_PUBLISHED signatures (left out, not shown as
+    "fewer than 5", so every value stays a number; see suppress_small)."""
     counted = Signature.objects.counted().filter(petition=petition)
     by_district = dict(
         counted.exclude(district="").values_list("district").annotate(n=models.Count("pk"))
@@ -300,10 +273,36 @@ def breakdown(petition: PetitionAction) -> dict:
         counted.exclude(country="").values_list("country").annotate(n=models.Count("pk"))
     )
     by_state: dict[str, int] = {}
+    districts_by_state: dict[str, dict[str, int]] = {}
     for district, count in by_district.items():
         state = district.split("-", 1)[0]
         by_state[state] = by_state.get(state, 0) + count
-    return {"by_state": by_state, "by_district": by_district, "by_country": by_country}
+        districts_by_state.setdefault(state, {})[district] = count
+    # A state's count less its published districts gives away what was left out of them, so
+    # each state's districts are one group.
+    published_districts: dict[str, int] = {}
+    for group in districts_by_state.values():
+        published_districts |= suppress_small(group)
+    return {
+        "by_state": suppress_small(by_state),
+        "by_district": published_districts,
+        "by_country": suppress_small(by_country),
+        "omitted_below": SMALLEST_PUBLISHED,
+    }
+
+
+def suppress_small(counts: dict[str, int]) -> dict[str, int]:
+    """`counts` without the places under SMALLEST_PUBLISHED. One place left out alone could be
+    worked out from a total (the petition's, or its state's), and so could a few whose sum is
+    small, so the smallest remaining places go too until at least two are left out and they
+    add up to SMALLEST_PUBLISHED or more (or none is left)."""
+    published = dict(counts)
+    left_out = [n for n in published.values() if n < SMALLEST_PUBLISHED]
+    published = {place: n for place, n in published.items() if n >= SMALLEST_PUBLISHED}
+    while left_out and published and (len(left_out) < 2 or sum(left_out) < SMALLEST_PUBLISHED):
+        smallest = min(published, key=lambda place: (published[place], place))
+        left_out.append(published.pop(smallest))
+    return published
 
 
 def expire_unconfirmed() -> int:
@@ -352,6 +351,7 @@ def erase_signer(signature_id: int) -> None:
         ip_hash="",
         ip_network_hash="",
         ip_block_hash="",
+        email_domain="",
     )
 
 
@@ -369,12 +369,10 @@ def anonymise_closed_petitions(after_days: int) -> int:
     return count
 
 
-def reconcile(petition: PetitionAction) -> bool:
-    """Fold, rebuild the whole hourly history, then prove the published count equals the rows
-    and the history adds up to it."""
-    folded = fold_counts(petition)
-    fold_hours(petition)
-    history = PetitionHour.objects.filter(petition=petition).aggregate(n=models.Sum("confirmed"))
-    if (history["n"] or 0) != folded.confirmed:
-        return False
-    return folded.confirmed == Signature.objects.counted().filter(petition=petition).count()
+def nightly_maintenance() -> dict[str, int]:
+    """What the worker runs nightly: delete signatures nobody confirmed in time, and keep only
+    what the counts need of those of petitions closed long ago."""
+    return {
+        "expired": expire_unconfirmed(),
+        "anonymised": anonymise_closed_petitions(settings.TOCSIN_ANONYMISE_AFTER_DAYS),
+    }

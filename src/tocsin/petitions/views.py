@@ -1,17 +1,18 @@
 import csv
-from types import SimpleNamespace
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tocsin.campaigns.models import Campaign
-from tocsin.core.paths import reverse_remembered
+from tocsin.core import switches
+from tocsin.core.http import client_ip
 
 from . import challenge, services
-from .forms import SignatureInput, SignForm
+from .forms import SignForm
 from .models import PetitionAction
 
 
@@ -38,23 +39,32 @@ def petition_and_organizations(request: HttpRequest, slug: str):
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     petition, organizations = petition_and_organizations(request, slug)
     campaign = petition.campaign
-    open_for_signing = campaign.is_open and petition.is_collecting
-    if request.method == "POST" and open_for_signing:
-        submitted = SignatureInput.parse(
-            request.POST, petition=petition, organizations=organizations
-        )
-        if submitted is not None:
-            if not submitted.looks_automated:
-                _sign(request, petition, submitted, submitted.consents)
-            # The same answer whether new, repeated or held back: nothing to learn from it.
-            return HttpResponseRedirect(reverse_remembered("petitions:check-email", slug=slug))
+    site = switches.current()
+    open_for_signing = campaign.is_open and petition.is_collecting and not site.signing_paused
+    asks_for_challenge = petition.ask_for_challenge or site.challenge_everywhere
     data = request.POST if request.method == "POST" else None
     form = SignForm(data, organizations=organizations, petition=petition)
     if request.method == "POST" and open_for_signing and form.is_valid():
-        # Only if SignatureInput ever refused what the form accepts: the form has the say.
-        if not form.looks_automated:
-            _sign(request, petition, SimpleNamespace(**form.cleaned_data), form.chosen_consents())
-        return HttpResponseRedirect(reverse_remembered("petitions:check-email", slug=slug))
+        services.sign(
+            petition,
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            postcode=form.cleaned_data["postcode"],
+            country=form.cleaned_data["country"],
+            comment=form.cleaned_data["comment"],
+            consents=[
+                {"organization": c.organization.pk, "wording": c.wording}
+                for c in form.chosen_consents()
+            ],
+            language=get_language(),
+            ip_address=client_ip(request),
+            # Stored but held for review, never dropped: a person who was quick, or whose
+            # browser could not solve the puzzle, is still heard once an organizer looks.
+            hold=form.looks_automated
+            or (asks_for_challenge and not challenge.solved(request.POST.get("altcha", ""))),
+        )
+        # The same answer whether new, repeated or held back: nothing to learn from it.
+        return HttpResponseRedirect(reverse("petitions:check-email", kwargs={"slug": slug}))
     context = {
         "campaign": campaign,
         "petition": petition,
@@ -62,27 +72,12 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         "count": services.public_count(petition),
         "open_for_signing": open_for_signing,
     }
-    if petition.ask_for_challenge and open_for_signing:
+    if asks_for_challenge and open_for_signing:
         context |= {
             "challenge_json": challenge.new_challenge(),
             "challenge_strings": challenge.widget_strings(),
         }
     return render(request, "petitions/sign.html", context, status=400 if form.is_bound else 200)
-
-
-def _sign(request, petition, submitted, consents) -> None:
-    services.sign(
-        petition,
-        name=submitted.name,
-        email=submitted.email,
-        postcode=submitted.postcode,
-        country=submitted.country,
-        comment=submitted.comment,
-        consents=[{"organization": c.organization.pk, "wording": c.wording} for c in consents],
-        language=get_language(),
-        ip_address=request.META.get("REMOTE_ADDR", ""),
-        hold=petition.ask_for_challenge and not challenge.solved(request.POST.get("altcha", "")),
-    )
 
 
 @require_GET
@@ -110,7 +105,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 @cache_page(10)
 @require_GET
 def counts_json(request: HttpRequest, slug: str) -> JsonResponse:
-    """Open data, like the UK petitions site's: counts and where from, nothing personal."""
+    """Open data, like the UK petitions site's: counts and where from, nothing personal (and
+    no place with so few signatures that it could point at a person: services.breakdown)."""
     petition = petition_for(request, slug)
     count = services.public_count(petition)
     response = JsonResponse(
@@ -132,13 +128,14 @@ def history(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt not in ("json", "csv"):
         raise Http404
     petition = petition_for(request, slug)
-    services.public_count(petition)  # folds the recent hours when the count is stale
-    rows = list(petition.hours.values_list("hour", "confirmed"))
+    rows = services.history(petition)
     if fmt == "json":
         response = JsonResponse(
-            {"petition": petition.title,
-             "hours": [{"hour": hour.isoformat(), "confirmed": n} for hour, n in rows]}
-        )  # fmt: skip
+            {
+                "petition": petition.title,
+                "hours": [{"hour": hour.isoformat(), "confirmed": n} for hour, n in rows],
+            }
+        )
     else:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         writer = csv.writer(response)

@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -17,7 +16,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "tocsin.organizations.admin_apps.TocsinAdminConfig",  # django.contrib.admin, scoped
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -34,10 +33,12 @@ INSTALLED_APPS = [
     "tocsin.campaigns",
     "tocsin.supporters",
     "tocsin.calls",
+    "tocsin.whip",
     "tocsin.petitions",
     "tocsin.events",
     "tocsin.fundraising",
     "tocsin.dashboard",
+    "tocsin.pages",
 ]
 
 MIDDLEWARE = [
@@ -49,9 +50,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tocsin.dashboard.pageviews.PageViewMiddleware",
-    "tocsin.core.middleware.LazyMessageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "tocsin.core.staff_sessions.StaffSessionMiddleware",
+    "tocsin.core.http.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "tocsin.core.middleware.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -106,24 +109,11 @@ def database_from_env(default_url: str) -> dict:
 DATABASES = {"default": database_from_env(f"sqlite:///{VAR_DIR / 'tocsin.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env.str("REDIS_URL", default="")
-TOCSIN_REDIS_PREFIX = env.str("TOCSIN_REDIS_PREFIX", default="tocsin")
-# "off" writes each report straight to the database; "journal" appends it to a local file
-# that folding drains (one server: the web and task workers share TOCSIN_JOURNAL_DIR);
-# "redis" buffers it in Redis (needs REDIS_URL and a Redis that persists its data).
-TOCSIN_CALL_REPORT_BUFFER = env.str("TOCSIN_CALL_REPORT_BUFFER", default="off")
-if TOCSIN_CALL_REPORT_BUFFER not in ("off", "journal", "redis"):
-    raise ImproperlyConfigured("TOCSIN_CALL_REPORT_BUFFER must be off, journal or redis.")
-if TOCSIN_CALL_REPORT_BUFFER == "redis" and not REDIS_URL:
-    raise ImproperlyConfigured("TOCSIN_CALL_REPORT_BUFFER=redis needs REDIS_URL.")
-# "journal" stores each signature right after answering, in batches, from a local file (see
-# petitions/intake.py; one server); "off" inserts it while the signer waits.
-TOCSIN_SIGNATURE_BUFFER = env.str("TOCSIN_SIGNATURE_BUFFER", default="off")
-if TOCSIN_SIGNATURE_BUFFER not in ("off", "journal"):
-    raise ImproperlyConfigured("TOCSIN_SIGNATURE_BUFFER must be off or journal.")
-# Where journaled records wait to be drained into the database (see core/journal.py).
-TOCSIN_JOURNAL_DIR = Path(env.str("TOCSIN_JOURNAL_DIR", default=str(VAR_DIR / "journal")))
+# How many reverse proxies of our own stand in front of gunicorn (nginx or Caddy: 1). Each
+# appends the address it saw to X-Forwarded-For; 0 means requests come straight from clients.
+TOCSIN_TRUSTED_PROXIES = env.int("TOCSIN_TRUSTED_PROXIES", default=0)
 
+REDIS_URL = env.str("REDIS_URL", default="")
 # Click-to-call. Without Twilio credentials the "console" backend only logs what it would do.
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
@@ -146,32 +136,35 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # tests point the clie
 # Signatures of petitions closed this many days ago keep only what the counts need.
 TOCSIN_ANONYMISE_AFTER_DAYS = env.int("TOCSIN_ANONYMISE_AFTER_DAYS", default=90)
 
-# Signing limits: {kind: [[window seconds, most signatures], …]}; over them, held for review.
-TOCSIN_SIGN_LIMITS = env.json(
-    "TOCSIN_SIGN_LIMITS",
-    default={
-        "ip": [[60, 10], [3600, 100]],
-        "domain": [[60, 600], [3600, 20000]],
-        "country": [[60, 3000], [3600, 100000]],
-    },
-)
-
 # The optional proof-of-work challenge (petitions/challenge.py): the largest number a browser
 # may have to try; about 1 s of work on an ordinary phone at the default.
 TOCSIN_ALTCHA_MAX_NUMBER = env.int("TOCSIN_ALTCHA_MAX_NUMBER", default=50_000)
 
 # Mail that a server refused is retried after this many seconds, doubling each time.
 TOCSIN_MAIL_RETRY_SECONDS = env.int("TOCSIN_MAIL_RETRY_SECONDS", default=60)
-if REDIS_URL:
-    CACHES = {
+
+
+def caches_for(redis_url: str) -> dict:
+    """The shared Redis cache when there is one, else each process's own memory. Redis being
+    unreachable is a cache miss, not an error (core/caching.py): pages come from the
+    database until it is back."""
+    if not redis_url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "BACKEND": "tocsin.core.caching.ForgivingRedisCache",
+            "LOCATION": redis_url,
             "KEY_PREFIX": "tocsin",
+            # A Redis that stops answering (rather than refusing) costs a request at most this
+            # long before it counts as down.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+CACHES = caches_for(REDIS_URL)
+# /readyz answers 503 when no worker has looked at its schedule for this long.
+TOCSIN_WORKER_STALE_SECONDS = env.int("TOCSIN_WORKER_STALE_SECONDS", default=120)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -185,11 +178,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Organizers' back-office sessions end after this long without a request, and this long after
+# signing in however busy (core/staff_sessions.py); the cookie lasts no longer either.
+TOCSIN_STAFF_IDLE_MINUTES = env.int("TOCSIN_STAFF_IDLE_MINUTES", default=30)
+TOCSIN_STAFF_SESSION_HOURS = env.int("TOCSIN_STAFF_SESSION_HOURS", default=8)
+SESSION_COOKIE_AGE = TOCSIN_STAFF_SESSION_HOURS * 3600
 # Admin login throttling: five failures lock that username from that address for an hour.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The address each limit and the lockout count: see core/http.py.
+AXES_CLIENT_IP_CALLABLE = "tocsin.core.http.client_ip"
+# Login records (address, browser, username) are deleted after this many days (retention job).
+TOCSIN_LOGIN_LOG_DAYS = env.int("TOCSIN_LOGIN_LOG_DAYS", default=30)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Español"))]
@@ -263,3 +265,34 @@ LOGGING = {
     },
 }
 CSRF_FAILURE_VIEW = "tocsin.core.views.csrf_failure"
+
+# ---------------------------------------------------------------------------------------------
+# The worker's schedule (`tocsin worker`, see core/scheduling.py): each job calls a dotted path
+# every so many seconds, with optional "kwargs". However many workers run, on however many
+# servers, a due job runs once per period. A job new to the schedule first runs one period
+# after a worker first sees it.
+TOCSIN_SCHEDULE = {
+    "dashboard-rollups": {"call": "tocsin.dashboard.rollups.refresh", "every": 60},
+    # Nightly, all of time: corrects what the recent hours cannot see.
+    "dashboard-rollups-all": {
+        "call": "tocsin.dashboard.rollups.refresh",
+        "every": 86400,
+        "kwargs": {"since": None},
+    },
+    "event-reminders": {"call": "tocsin.events.services.enqueue_reminders", "every": 3600},
+    "petitions-maintenance": {
+        "call": "tocsin.petitions.services.nightly_maintenance",
+        "every": 86400,
+    },
+    "forget-stale-numbers": {
+        "call": "tocsin.calls.telephony.forget_stale_numbers",
+        "every": 60,
+    },
+    "recover-tasks": {"call": "tocsin.core.scheduling.recover_tasks", "every": 60},
+    "prune-task-results": {"call": "tocsin.core.scheduling.prune_task_results", "every": 86400},
+    # Login records past TOCSIN_LOGIN_LOG_DAYS, spent proof-of-work solutions.
+    "retention": {"call": "tocsin.core.retention.prune", "every": 86400},
+    # Offline, a sync fails (logged) and changes nothing; it tries again the next week.
+    "sync-legislators": {"call": "tocsin.targets.services.sync_legislators", "every": 7 * 86400},
+    "sync-districts": {"call": "tocsin.districts.sync.sync_districts", "every": 7 * 86400},
+}

@@ -27,7 +27,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
         Path(tempfile.gettempdir()) / f"tocsin-test-{os.getpid()}.sqlite3"
     )
-# Never the demo's journals: a test draining them would take (and delete) the demo's lines.
-TOCSIN_JOURNAL_DIR = Path(tempfile.mkdtemp(prefix="tocsin-test-journal-"))
 # A process-wide buffer would carry one test's page views into another's database.
 TOCSIN_COUNT_PAGE_VIEWS = False

@@ -24,3 +24,5 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     wording = "Keep me informed about this group's campaigns."
     language = "en"
     given_at = factory.LazyFunction(timezone.now)
+    # Confirmed by its owner: pass confirmed_at=None for one still waiting.
+    confirmed_at = factory.LazyAttribute(lambda c: c.given_at)

@@ -1,27 +1,24 @@
-import re
-import unicodedata
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tocsin.core.forms import (
+    POSTCODE_PATTERN,
+    URL_PATTERN,
+    PlainTextField,
+    StorableEmailField,
+    clean_text,
+)
+
+from .limits import HourlyLimit
 from .services import ConsentChoice, consent_wording
 
-URL_PATTERN = re.compile(r"(https?://|www\.)|(\.[a-z]{2,}/)", re.IGNORECASE)
-POSTCODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,10}$")
-
-
-def clean_text(value: str) -> str:
-    """Drop control and formatting characters (they only ever cause trouble) and fold spaces."""
-    if not value.isprintable():  # printable text has no character of category C to drop
-        value = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch == " ")
-    return " ".join(value.split())
-
-
-class PlainTextField(forms.CharField):
-    """Text with control characters (NUL included) dropped before any validation."""
-
-    def to_python(self, value):
-        return clean_text(super().to_python(value))
+TRAP_MESSAGE = _(
+    "We could not accept this form: a field meant to stay empty was filled in. "
+    "Please reload the page and try again."
+)
+TOO_MANY_MESSAGE = _(
+    "Too many forms have been sent from your connection in the last hour. Please try again later."
+)
 
 
 class JoinForm(forms.Form):
@@ -34,9 +31,8 @@ class JoinForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(
+    email = StorableEmailField(
         label=_("Email"),
-        max_length=254,
         error_messages={
             "required": _("Please enter your email address."),
             "invalid": _("That does not look like an email address, e.g. name@example.org."),
@@ -52,10 +48,17 @@ class JoinForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "class": "zip"}),
     )
+    # A field people never see (supporters/includes/field.html hides it): bots fill it in.
+    website = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    )
+    # Joining needs a consent to at least one group; answering for an event does not.
+    consent_required = True
 
-    def __init__(self, *args, organizations, **kwargs):
+    def __init__(self, *args, organizations, limit: HourlyLimit | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organizations = organizations
+        self.limit = limit
         for organization in organizations:
             self.fields[self.consent_field_name(organization)] = forms.BooleanField(
                 label=consent_wording(organization), required=False
@@ -87,8 +90,15 @@ class JoinForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if not any(cleaned.get(self.consent_field_name(o)) for o in self.organizations):
+        if self.consent_required and not any(
+            cleaned.get(self.consent_field_name(o)) for o in self.organizations
+        ):
             raise forms.ValidationError(_("Tick at least one group you would like to hear from."))
+        if cleaned.get("website"):
+            raise forms.ValidationError(TRAP_MESSAGE, code="trap")
+        # Last, and only for a form that would be stored: mistakes do not use up the hour.
+        if self.limit is not None and not self.errors and not self.limit.allows_one_more():
+            raise forms.ValidationError(TOO_MANY_MESSAGE, code="too_many")
         return cleaned
 
     def chosen_consents(self) -> list[ConsentChoice]:

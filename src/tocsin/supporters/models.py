@@ -6,9 +6,13 @@ from tocsin.organizations.models import Organization
 
 class SupporterQuerySet(models.QuerySet):
     def for_organizer(self, user) -> "SupporterQuerySet":
-        """Supporters who gave consent to one of the user's organizations (current or withdrawn)."""
+        """Supporters who confirmed a consent to one of the user's organizations (current or
+        withdrawn since). An address typed into a join form is nobody's supporter until its
+        owner confirms it."""
         organizations = Organization.objects.for_user(user)
-        return self.filter(consents__organization__in=organizations).distinct()
+        return self.filter(
+            consents__organization__in=organizations, consents__confirmed_at__isnull=False
+        ).distinct()
 
 
 class Supporter(models.Model):
@@ -37,11 +41,25 @@ class Supporter(models.Model):
 
 class ConsentQuerySet(models.QuerySet):
     def current(self) -> "ConsentQuerySet":
+        """Confirmed by the address's owner and not withdrawn: the only consents mail may
+        rely on."""
+        return self.filter(withdrawn_at__isnull=True, confirmed_at__isnull=False)
+
+    def pending(self) -> "ConsentQuerySet":
+        """Given through a form, waiting for the address's owner to confirm it."""
+        return self.filter(withdrawn_at__isnull=True, confirmed_at__isnull=True)
+
+    def open(self) -> "ConsentQuerySet":
+        """Current or pending: what an unsubscribe withdraws."""
         return self.filter(withdrawn_at__isnull=True)
 
 
 class Consent(models.Model):
-    """Permission to contact a supporter, given to one organization, with the wording shown."""
+    """Permission to contact a supporter, given to one organization, with the wording shown.
+
+    Given through a form, it is pending (`confirmed_at` empty) until the address's owner
+    presses the button in the mail sent to it: whoever typed the address may not be its owner.
+    """
 
     supporter = models.ForeignKey(Supporter, on_delete=models.CASCADE, related_name="consents")
     organization = models.ForeignKey(
@@ -57,6 +75,7 @@ class Consent(models.Model):
     wording = models.TextField(_("wording shown"))
     language = models.CharField(_("language"), max_length=10)
     given_at = models.DateTimeField(_("given"))
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     objects = ConsentQuerySet.as_manager()
@@ -64,7 +83,8 @@ class Consent(models.Model):
     class Meta:
         ordering = ["-given_at"]
         constraints = [
-            # One current consent per supporter and organization; history stays as withdrawn rows.
+            # One open (pending or current) consent per supporter and organization; history
+            # stays as withdrawn rows.
             models.UniqueConstraint(
                 fields=["supporter", "organization"],
                 condition=models.Q(withdrawn_at__isnull=True),

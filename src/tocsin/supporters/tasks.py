@@ -4,28 +4,45 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from tocsin.core.mail import deliver
+
 from .models import Consent, Supporter
-from .services import unsubscribe_path
+from .services import confirm_path, unsubscribe_path
+
+
+def one_click_headers(unsubscribe_url: str) -> dict[str, str]:
+    """RFC 8058: mail clients show an Unsubscribe button that POSTs to the link."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
 
 
 @task()
-def send_welcome_mail(supporter_id: int, consent_ids: list[int]) -> None:
-    """Thank a new supporter, in their language, with a one-click way to stop."""
+def send_welcome_mail(supporter_id: int, consent_ids: list[int], attempt: int = 1) -> None:
+    """Ask a new supporter, in their language, to confirm with a button (pressing it is a
+    POST, so a mail scanner opening the link confirms nothing), or thank them when their
+    address is confirmed already; either way with a one-click way to stop. A failing mail
+    server delays it (see tocsin.core.mail); each try checks again that they still agree."""
     supporter = Supporter.objects.filter(pk=supporter_id, erased_at__isnull=True).first()
     consents = list(
-        Consent.objects.current()
+        Consent.objects.open()
         .filter(pk__in=consent_ids, supporter_id=supporter_id)
         .select_related("organization", "campaign")
     )
     if supporter is None or not supporter.email or not consents:
         return  # erased or already unsubscribed before the mail went out
     organizations = [c.organization for c in consents]
+    pending = [c.pk for c in consents if c.confirmed_at is None]
     unsubscribe_url = settings.TOCSIN_BASE_URL + unsubscribe_path(supporter, organizations)
     context = {
         "supporter": supporter,
         "organizations": organizations,
         "organization_names": ", ".join(o.name for o in organizations),
         "campaign": consents[0].campaign,
+        "confirm_url": (
+            settings.TOCSIN_BASE_URL + confirm_path(supporter, pending) if pending else ""
+        ),
         "unsubscribe_url": unsubscribe_url,
         "base_url": settings.TOCSIN_BASE_URL,
     }
@@ -36,9 +53,12 @@ def send_welcome_mail(supporter_id: int, consent_ids: list[int]) -> None:
         subject=subject,
         body=body,
         to=[supporter.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=one_click_headers(unsubscribe_url),
     )
-    message.send()
+    deliver(
+        message,
+        task=send_welcome_mail,
+        args=[supporter_id, consent_ids],
+        attempt=attempt,
+        what=f"welcome mail for supporter {supporter_id}",
+    )

@@ -1,19 +1,69 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from tocsin.organizations.models import Organization
+from tocsin.organizations.scoping import OrganizationScopedAdmin
 
-from .models import Office, SocialAccount, Target
+from .models import Office, OfficeCorrection, SocialAccount, Target
 
-# What the congress-legislators sync owns; organizers correct offices instead.
+# What the congress-legislators sync owns.
 SYNCED_FIELDS = [
-    "kind", "bioguide_id", "name", "title", "chamber", "state", "district", "senate_rank",
-    "party", "contact_form_url", "website", "is_active", "synced_at",
-]  # fmt: skip
-SYNCED_OFFICE_FIELDS = ["kind", "address", "city", "state", "postal_code", "phone", "is_active"]
+    "kind",
+    "bioguide_id",
+    "name",
+    "title",
+    "chamber",
+    "state",
+    "district",
+    "senate_rank",
+    "party",
+    "contact_form_url",
+    "website",
+    "is_active",
+    "synced_at",
+]
+SYNCED_OFFICE_FIELDS = [
+    "kind",
+    "position",
+    "address",
+    "city",
+    "state",
+    "postal_code",
+    "phone",
+    "hours",
+    "is_active",
+]
 
 
-class OfficeInline(admin.StackedInline):
+def is_shared(target) -> bool:
+    """Members of Congress are shared by every organization: only the installation's
+    administrator changes them; organizers correct offices for their own campaigns instead."""
+    return target is not None and target.kind == Target.Kind.LEGISLATOR
+
+
+class SharedRecordInline:
+    """An inline that organizers may change on their own custom targets only."""
+
+    def has_add_permission(self, request, obj=None):
+        if is_shared(obj) and not request.user.is_superuser:
+            return False
+        return super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if is_shared(obj) and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if is_shared(obj) and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class OfficeInline(SharedRecordInline, admin.StackedInline):
     model = Office
     extra = 0
     fields = [
@@ -25,19 +75,35 @@ class OfficeInline(admin.StackedInline):
         ("hidden", "is_active"),
     ]
 
+    def get_fields(self, request, obj=None):
+        if is_shared(obj) and not request.user.is_superuser:
+            return [*self.fields, "correction"]
+        return self.fields
+
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.kind == Target.Kind.LEGISLATOR:
-            return SYNCED_OFFICE_FIELDS
+        if is_shared(obj):
+            return [*SYNCED_OFFICE_FIELDS, "correction"]
         return ["is_active"]
 
     def has_add_permission(self, request, obj=None):
-        return obj is None or obj.kind == Target.Kind.CUSTOM
+        return (obj is None or obj.kind == Target.Kind.CUSTOM) and super().has_add_permission(
+            request, obj
+        )
 
     def has_delete_permission(self, request, obj=None):
-        return obj is not None and obj.kind == Target.Kind.CUSTOM
+        return (
+            obj is not None
+            and obj.kind == Target.Kind.CUSTOM
+            and super().has_delete_permission(request, obj)
+        )
+
+    @admin.display(description=_("for your campaigns"))
+    def correction(self, office):
+        url = reverse("admin:targets_officecorrection_add") + "?" + urlencode({"office": office.pk})
+        return format_html('<a href="{}">{}</a>', url, _("Correct the phone or hide this office"))
 
 
-class SocialAccountInline(admin.TabularInline):
+class SocialAccountInline(SharedRecordInline, admin.TabularInline):
     model = SocialAccount
     extra = 0
     fields = ["network", "handle", "from_dataset"]
@@ -53,10 +119,22 @@ class TargetAdmin(admin.ModelAdmin):
     search_fields = ["name", "state", "title", "party", "bioguide_id"]
     inlines = [OfficeInline, SocialAccountInline]
     fields = [
-        "kind", "organization", "name", "title", "email", "photo_url", "chamber", "state",
-        "district", "senate_rank", "party", "bioguide_id", "contact_form_url", "website",
-        "is_active", "synced_at",
-    ]  # fmt: skip
+        "kind",
+        "organization",
+        "name",
+        "title",
+        "email",
+        "chamber",
+        "state",
+        "district",
+        "senate_rank",
+        "party",
+        "bioguide_id",
+        "contact_form_url",
+        "website",
+        "is_active",
+        "synced_at",
+    ]
 
     @admin.display(description=_("state or district"), ordering="state")
     def seat(self, target):
@@ -66,7 +144,7 @@ class TargetAdmin(admin.ModelAdmin):
         return super().get_queryset(request).visible_to(request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.kind == Target.Kind.LEGISLATOR:
+        if is_shared(obj):
             return [*SYNCED_FIELDS, "organization"]
         return ["kind", "bioguide_id", "synced_at"]
 
@@ -76,7 +154,64 @@ class TargetAdmin(admin.ModelAdmin):
             kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def has_change_permission(self, request, obj=None):
+        if is_shared(obj) and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.kind == Target.Kind.LEGISLATOR:
+        if is_shared(obj):
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    """Every office, to find one and to review the administrator's corrections; offices are
+    added and changed on their target's page."""
+
+    list_display = ["target", "label", "phone", "phone_override", "hidden", "is_active"]
+    list_filter = [("phone_override", admin.EmptyFieldListFilter), "hidden", "kind", "is_active"]
+    list_select_related = ["target"]
+    search_fields = ["target__name", "city", "state", "address"]
+    fields = [*SYNCED_OFFICE_FIELDS, "target", "phone_override", "hidden"]
+    readonly_fields = [*SYNCED_OFFICE_FIELDS, "target"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).filter(target__in=Target.objects.visible_to(request.user))
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OfficeCorrection)
+class OfficeCorrectionAdmin(OrganizationScopedAdmin):
+    """An organization's own phone numbers and hidden offices for members of Congress."""
+
+    list_display = ["office", "phone", "hidden", "organization", "updated_at"]
+    list_filter = ["hidden", "organization"]
+    list_select_related = ["office__target", "organization"]
+    search_fields = ["office__target__name", "office__city", "phone"]
+    autocomplete_fields = ["office"]
+    fields = ["organization", "office", "listed_phone", "phone", "hidden"]
+    readonly_fields = ["listed_phone"]
+
+    @admin.display(description=_("listed phone"))
+    def listed_phone(self, correction):
+        office = correction.office if correction.office_id else None
+        return (office.phone_override or office.phone) if office else "—"
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        organizations = list(self.user_organizations(request)[:2])
+        if len(organizations) == 1:
+            initial.setdefault("organization", organizations[0].pk)
+        return initial

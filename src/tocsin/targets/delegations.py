@@ -23,13 +23,19 @@ class Delegation:
 
 
 def delegation_for(district: DistrictRef) -> Delegation:
-    """DC and the territories have a delegate in the House and no senators."""
+    """DC and the territories have a delegate in the House and no senators.
+
+    Their offices depend on the campaign's organization: read them with offices_for()."""
     house_members = list(
-        Target.objects.house_members_for(district.state, district.district).with_contact_details()
+        Target.objects.house_members_for(district.state, district.district).prefetch_related(
+            "social_accounts"
+        )
     )
     senators = []
     if district.has_senators:
-        senators = list(Target.objects.senators_for(district.state).with_contact_details())
+        senators = list(
+            Target.objects.senators_for(district.state).prefetch_related("social_accounts")
+        )
     return Delegation(district=district, senators=senators, house_members=house_members)
 
 

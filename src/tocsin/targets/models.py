@@ -1,4 +1,6 @@
+import phonenumbers
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -34,15 +36,11 @@ class TargetQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "TargetQuerySet":
         """Members of Congress are public; custom targets belong to their organization."""
+        if user.is_active and user.is_superuser:
+            return self
         organizations = Organization.objects.for_user(user)
         return self.filter(
-            models.Q(organization__isnull=True) | models.Q(organization__in=organizations)
-        )
-
-    def with_contact_details(self) -> "TargetQuerySet":
-        return self.prefetch_related(
-            models.Prefetch("offices", queryset=Office.objects.shown()),
-            "social_accounts",
+            models.Q(kind=Target.Kind.LEGISLATOR) | models.Q(organization__in=organizations)
         )
 
 
@@ -80,7 +78,6 @@ class Target(models.Model):
     email = models.EmailField(_("email"), blank=True)
     contact_form_url = models.URLField(_("contact form"), blank=True, max_length=500)
     website = models.URLField(_("website"), blank=True, max_length=500)
-    photo_url = models.URLField(_("photo URL"), blank=True, max_length=500)
     is_active = models.BooleanField(
         _("in office"), default=True, help_text=_("Members who left Congress are kept, inactive.")
     )
@@ -112,8 +109,8 @@ class Target(models.Model):
 
     @property
     def portrait_url(self) -> str:
-        if self.photo_url:
-            return self.photo_url
+        # Only from the configured template: an address typed into the back office would let
+        # whoever typed it watch every supporter who opens a page.
         template = settings.TOCSIN_PHOTO_URL_TEMPLATE
         if template and self.bioguide_id:
             return template.format(bioguide=self.bioguide_id)
@@ -127,9 +124,54 @@ class Target(models.Model):
         return (parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")).upper()
 
 
+ORDINARY_LINES = {
+    phonenumbers.PhoneNumberType.FIXED_LINE,
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    phonenumbers.PhoneNumberType.VOIP,
+    phonenumbers.PhoneNumberType.TOLL_FREE,
+}
+
+
+def validate_office_phone(value: str) -> None:
+    """A number supporters are sent to call: a real line, never a premium-rate one."""
+    try:
+        number = phonenumbers.parse(value, "US")
+    except phonenumbers.NumberParseException:
+        number = None
+    if (
+        number is None
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.number_type(number) not in ORDINARY_LINES
+    ):
+        raise ValidationError(
+            _("Enter an ordinary phone number, for example 202-224-3121."), code="invalid_phone"
+        )
+
+
 class OfficeQuerySet(models.QuerySet):
     def shown(self) -> "OfficeQuerySet":
+        """Listed offices not hidden by the installation's administrator."""
         return self.filter(is_active=True, hidden=False).order_by("position", "city", "pk")
+
+    def shown_to(self, organization) -> "OfficeQuerySet":
+        """The offices supporters see and call on `organization`'s campaigns (an organization
+        or its id; None for no organization's): less those it hid, each with the phone number
+        it corrected as `effective_phone`."""
+        if organization is None:
+            return self.shown()
+        corrections = OfficeCorrection.objects.filter(
+            organization=organization, office=models.OuterRef("pk")
+        )
+        return (
+            self.shown()
+            .exclude(models.Exists(corrections.filter(hidden=True)))
+            .annotate(
+                organization_phone=models.Subquery(
+                    corrections.exclude(phone="").values("phone")[:1]
+                )
+            )
+        )
 
 
 class Office(models.Model):
@@ -154,14 +196,20 @@ class Office(models.Model):
     state = models.CharField(_("state"), max_length=2, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=12, blank=True)
     phone = models.CharField(_("phone (from data)"), max_length=40, blank=True)
+    # The installation administrator's corrections, for every organization's campaigns; an
+    # organization's own are OfficeCorrection rows. Syncing changes neither.
     phone_override = models.CharField(
         _("corrected phone"),
         max_length=40,
         blank=True,
-        help_text=_("Used instead of the data's number; syncing never changes it."),
+        validators=[validate_office_phone],
+        help_text=_(
+            "Used instead of the data's number on every campaign, unless an organization "
+            "corrected it for its own; syncing never changes it."
+        ),
     )
     hidden = models.BooleanField(
-        _("hidden"), default=False, help_text=_("Hide this office from supporters.")
+        _("hidden"), default=False, help_text=_("Hide this office from every campaign.")
     )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
@@ -188,7 +236,8 @@ class Office(models.Model):
 
     @property
     def effective_phone(self) -> str:
-        return self.phone_override or self.phone
+        # organization_phone is there when the office was read through shown_to().
+        return getattr(self, "organization_phone", None) or self.phone_override or self.phone
 
     @property
     def tel_uri(self) -> str:
@@ -198,6 +247,55 @@ class Office(models.Model):
         if not digits.startswith("+") and len(digits) == 10:
             digits = "+1" + digits
         return f"tel:{digits}"
+
+
+class OfficeCorrection(models.Model):
+    """An organization's correction to an office of a member of Congress: used on its own
+    campaigns only, instead of the synced record, and kept by every sync."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="office_corrections",
+    )
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("office"),
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        limit_choices_to={"target__kind": Target.Kind.LEGISLATOR},
+    )
+    phone = models.CharField(
+        _("corrected phone"),
+        max_length=40,
+        blank=True,
+        validators=[validate_office_phone],
+        help_text=_("Called instead of the listed number. Leave empty to keep the listed one."),
+    )
+    hidden = models.BooleanField(
+        _("hide this office"),
+        default=False,
+        help_text=_("Not shown on your campaigns, nor called through them."),
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "office"], name="one_correction_per_office"
+            )
+        ]
+        ordering = ["office__target__name", "office__position", "pk"]
+        verbose_name = _("office correction")
+        verbose_name_plural = _("office corrections")
+
+    def __str__(self) -> str:
+        return str(self.office)
+
+    def clean(self) -> None:
+        if not self.phone and not self.hidden:
+            raise ValidationError(_("Enter a corrected phone number or hide the office."))
 
 
 class SocialAccount(models.Model):

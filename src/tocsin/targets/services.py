@@ -1,9 +1,11 @@
-"""Keeping members of Congress in step with the congress-legislators dataset (CC0).
+"""Keeping members of Congress in step with the congress-legislators dataset (CC0), and the
+offices a campaign shows.
 
 The three files are read and checked first; then every change is written in one
 transaction. Members and offices the dataset no longer lists are marked inactive, never
-deleted (campaigns and call records point at them), and organizers' corrections (a
-corrected phone number, a hidden office) survive every sync.
+deleted (campaigns and call records point at them), and corrections (a corrected phone number,
+a hidden office, each an organization's own or the administrator's for everyone) survive every
+sync.
 """
 
 from dataclasses import dataclass, field
@@ -46,6 +48,14 @@ class LegislatorSyncResult:
     offices_retired: int = 0
     social_accounts: int = 0
     members_by_chamber: dict[str, int] = field(default_factory=dict)
+
+
+def offices_for(target: Target, organization) -> list[Office]:
+    """The offices of `target` that supporters see and call on `organization`'s campaigns, in
+    order: listed, not hidden by the administrator nor by the organization, each with the
+    number to call as `effective_phone` (the organization's correction, else the
+    administrator's, else the dataset's). `organization` may be an id."""
+    return list(Office.objects.shown_to(organization).filter(target=target))
 
 
 def _load_yaml(location: str) -> list:
@@ -234,7 +244,7 @@ def sync_legislators(
                 if office is None:
                     Office.objects.create(target=target, is_active=True, **row)
                 else:
-                    # Organizers' corrections (phone_override, hidden) are not in `row`.
+                    # Corrections (phone_override, hidden, OfficeCorrection) are not in `row`.
                     for name, value in row.items():
                         setattr(office, name, value)
                     office.target = target

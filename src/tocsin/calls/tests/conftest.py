@@ -29,6 +29,11 @@ def desk_action():
 
 def report(action, desk, office, key, outcome=Outcome.TALKED):
     return services.report_call(
-        action, key=key, target_id=desk.pk, office_id=office.pk, outcome=outcome,
-        demand_ids=[], district=None,
-    )  # fmt: skip
+        action,
+        key=key,
+        target_id=desk.pk,
+        office_id=office.pk,
+        outcome=outcome,
+        demand_ids=[],
+        district=None,
+    )

@@ -58,27 +58,3 @@ def test_a_blocked_number_is_stored_only_as_its_hash(client):
     assert blocked.number_hash == keyed_hash("+16082621234")
     assert "2621234" not in blocked.number_hash
     assert "2621234" not in str(BlockedNumber.objects.values().get())
-
-
-def test_organizers_see_the_tallies_of_their_own_campaigns_only(client):
-    import uuid
-
-    from tocsin.calls import services
-    from tocsin.campaigns.factories import CampaignTargetFactory
-    from tocsin.targets.factories import CustomTargetFactory, OfficeFactory
-
-    ours, theirs = OrganizationFactory(name="Ours"), OrganizationFactory(name="Theirs")
-    for organization, desk_name in ((ours, "Our Desk"), (theirs, "Their Desk")):
-        action = CallActionFactory(campaign=CampaignFactory(organization=organization))
-        desk = CustomTargetFactory(organization=organization, name=desk_name)
-        office = OfficeFactory(target=desk)
-        CampaignTargetFactory(campaign=action.campaign, target=desk)
-        services.report_call(
-            action, key=uuid.uuid4(), target_id=desk.pk, office_id=office.pk,
-            outcome="talked", demand_ids=[], district=None,
-        )  # fmt: skip
-    services.fold_reports()
-    client.force_login(OrganizerFactory(organizations=[ours]))
-    page = client.get(reverse("admin:calls_calltally_changelist")).content.decode()
-    assert "Our Desk" in page
-    assert "Their Desk" not in page

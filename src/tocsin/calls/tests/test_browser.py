@@ -52,6 +52,8 @@ def test_the_call_flow_in_spanish_finds_the_representative_by_zip(browser_page, 
     assert "Mark Pocan" in page.content()
     page.get_by_role("link", name="Empezar a llamar").click()
     assert "Qué decir" in page.content()
+    assert "53703" not in page.url
+    assert "Madison" not in page.url
     assert re.search(r"constituent from Madison", page.content())
     page.screenshot(path=ARTIFACTS / "call-step-es-phone.png", full_page=True)
     page.get_by_role("button", name="Hablé con el personal").click()

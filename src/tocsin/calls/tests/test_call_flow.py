@@ -7,16 +7,17 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tocsin.calls import services
+from tocsin.calls import places, services
 from tocsin.calls.models import CallReport, Outcome
 from tocsin.targets.models import Office, Target
 
 pytestmark = pytest.mark.django_db
 
 
-def step_url(action, position=0, **params):
+def step_url(action, position=0, **place):
+    """A step's URL and query: the place (zip, district, town) sealed, as the flow carries it."""
     url = reverse("calls:step", kwargs={"slug": action.campaign.slug, "position": position})
-    return url, params
+    return url, ({"place": places.seal(place)} if place else {})
 
 
 def hidden(html: str, name: str) -> str:
@@ -35,9 +36,7 @@ def report(client, action, html, outcome, **overrides):
             "target",
             "office",
             "tried",
-            "zip",
-            "district",
-            "town",
+            "place",
         )
         if f'name="{name}"' in html
     }
@@ -89,6 +88,19 @@ def test_a_double_tap_or_a_retry_is_counted_once(client, demo):
     assert services.call_count(action) == 1
 
 
+def test_the_installation_kill_switch_stops_counting_reports_and_says_so(client, demo):
+    from tocsin.core.models import Switches
+
+    Switches.objects.update_or_create(pk=1, defaults={"calls_paused": True})
+    action = demo["baldwin"]
+    url, params = step_url(action)
+    page = client.get(url, params).content.decode()
+    response = report(client, action, page, Outcome.TALKED)
+    assert response.status_code == 503
+    assert "not counting call reports" in response.content.decode()
+    assert not CallReport.objects.exists()
+
+
 def test_a_busy_line_offers_the_next_office_of_the_same_person_at_once(client, demo):
     action = demo["baldwin"]
     url, params = step_url(action)
@@ -113,10 +125,14 @@ def test_offices_whose_lines_are_mostly_dead_go_last(client, demo):
     washington = baldwin.offices.get(kind="washington")
     for _ in range(6):
         services.report_call(
-            action, key=uuid.uuid4(), target_id=baldwin.pk, office_id=washington.pk,
-            outcome=Outcome.BUSY, demand_ids=[], district=None,
-        )  # fmt: skip
-    services.fold_reports()
+            action,
+            key=uuid.uuid4(),
+            target_id=baldwin.pk,
+            office_id=washington.pk,
+            outcome=Outcome.BUSY,
+            demand_ids=[],
+            district=None,
+        )
     offices = services.ordered_offices(action, baldwin, None)
     assert offices[-1] == washington
     assert offices[0].kind == "district"
@@ -128,7 +144,8 @@ def test_the_supporter_s_own_representative_by_zip(client, demo):
     asked = client.get(start_url).content.decode()
     assert 'name="zip"' in asked
 
-    found = client.get(start_url, {"zip": "53703", "town": "Madison"}).content.decode()
+    found = client.post(start_url, {"zip": "53703", "town": "Madison"}, follow=True)
+    found = found.content.decode()
     assert "Mark Pocan" in found
     assert "Baldwin" not in found  # this action calls the House only
     url, params = step_url(action, zip="53703", district="WI-2", town="Madison")
@@ -144,10 +161,11 @@ def test_the_supporter_s_own_representative_by_zip(client, demo):
 def test_a_split_zip_asks_which_district_before_anyone_is_called(client, demo):
     action = demo["hr1299"]
     start_url = reverse("calls:start", kwargs={"slug": action.campaign.slug})
-    split = client.get(start_url, {"zip": "91711"}).content.decode()
+    split = client.post(start_url, {"zip": "91711"}).content.decode()
     assert "split between 6 districts" in split
     assert "Start calling" not in split
-    picked = client.get(start_url, {"zip": "91711", "district": "CA-28"}).content.decode()
+    picked = client.post(start_url, {"zip": "91711", "district": "CA-28"}, follow=True)
+    picked = picked.content.decode()
     assert "Judy Chu" in picked
     url, params = step_url(action, zip="91711")
     assert client.get(url, params).status_code == 302  # back to the question, no guess
@@ -204,7 +222,7 @@ def test_reports_that_do_not_match_the_campaign_are_refused_and_not_counted(clie
 
 def test_an_overlong_town_is_a_clear_error_not_a_crash(client, demo):
     action = demo["hr1299"]
-    response = client.get(
+    response = client.post(
         reverse("calls:start", kwargs={"slug": action.campaign.slug}),
         {"zip": "53703", "town": "x" * 10_000},
     )
@@ -228,12 +246,23 @@ def test_reporting_without_a_csrf_token_is_refused(demo):
 @given(
     fields=st.dictionaries(
         st.sampled_from(
-            ["key", "position", "target", "office", "outcome", "demands", "zip", "district",
-             "town", "tried"]
+            [
+                "key",
+                "position",
+                "target",
+                "office",
+                "outcome",
+                "demands",
+                "zip",
+                "district",
+                "town",
+                "tried",
+                "place",
+            ]
         ),
         st.text(max_size=300),
     )
-)  # fmt: skip
+)
 def test_any_report_form_input_is_answered_without_an_error_page(client, demo, fields):
     response = client.post(
         reverse("calls:report", kwargs={"slug": demo["baldwin"].campaign.slug}), fields
@@ -248,9 +277,14 @@ def test_the_campaign_page_shows_the_call_action_and_its_count(client, demo):
     baldwin = Target.objects.get(bioguide_id="B001230")
     for outcome in (Outcome.TALKED, Outcome.VOICEMAIL, Outcome.SKIPPED):
         services.report_call(
-            action, key=uuid.uuid4(), target_id=baldwin.pk,
-            office_id=baldwin.offices.first().pk, outcome=outcome, demand_ids=[], district=None,
-        )  # fmt: skip
+            action,
+            key=uuid.uuid4(),
+            target_id=baldwin.pk,
+            office_id=baldwin.offices.first().pk,
+            outcome=outcome,
+            demand_ids=[],
+            district=None,
+        )
     html = client.get(action.campaign.get_absolute_url()).content.decode()
     assert "2 calls so far" in html  # skips are not calls
     assert reverse("calls:start", kwargs={"slug": action.campaign.slug}) in html
@@ -262,3 +296,24 @@ def test_the_flow_speaks_spanish(demo):
     page = client.get(url, params).content.decode()
     assert "Qué decir" in page
     assert "Hablé con el personal" in page
+
+
+def test_what_was_raised_and_heard_is_stored_and_a_missing_outcome_is_asked_for(client, demo):
+    action = demo["baldwin"]
+    url, params = step_url(action)
+    page = client.get(url, params).content.decode()
+    demands = re.findall(r'name="demands" value="(\d+)"', page)
+    assert len(demands) > 1
+
+    untapped = report(client, action, page, "")
+    assert untapped.status_code == 400
+    assert "Tap how the call went." in untapped.content.decode()
+    assert "Senator Tammy Baldwin" in untapped.content.decode()  # the same step again
+    assert not CallReport.objects.exists()
+
+    response = report(client, action, page, Outcome.TALKED, demands=demands[:2], answer="yes")
+    assert response.status_code == 302
+    stored = CallReport.objects.get()
+    assert stored.demands_raised == ",".join(sorted(demands[:2], key=int))
+    assert stored.answer == "yes"
+    assert services.answer_counts(action) == {stored.target_id: {"yes": 1}}

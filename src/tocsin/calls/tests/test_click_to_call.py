@@ -6,12 +6,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
 from tocsin.calls.models import BlockedNumber, CallLeg, CallReport, ConnectSession, Outcome
+from tocsin.calls.telephony import forget_stale_numbers
 from tocsin.core.privacy import keyed_hash
 
 pytestmark = pytest.mark.django_db
@@ -200,7 +200,37 @@ def test_twilio_unreachable_is_a_clear_message_and_the_number_is_dropped(client,
 def test_numbers_of_calls_that_never_reported_back_are_dropped(client, twilio, action):
     ask_to_be_called(client, action)
     ConnectSession.objects.update(created_at=timezone.now() - timezone.timedelta(hours=2))
-    call_command("fold_call_reports", verbosity=0)
+    assert forget_stale_numbers() == 1
     session = ConnectSession.objects.get()
     assert session.phone_number == ""
     assert session.ended_at is not None
+
+
+def test_phone_and_address_hashes_are_forgotten_after_thirty_days(client, twilio, action):
+    """The hashes serve the hourly limits; a month on they serve nothing (finding 20)."""
+    ask_to_be_called(client, action)
+    ask_to_be_called(client, action, phone="608-262-1235", ip="198.51.100.9")
+    old, recent = ConnectSession.objects.order_by("created_at")
+    ConnectSession.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timezone.timedelta(days=31)
+    )
+    ConnectSession.objects.filter(pk=recent.pk).update(
+        created_at=timezone.now() - timezone.timedelta(days=29)
+    )
+    forget_stale_numbers()
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.phone_hash, old.ip_hash) == ("", "")
+    assert recent.phone_hash
+    assert recent.ip_hash
+    assert forget_stale_numbers() == 0  # nothing left to forget
+
+
+def test_the_form_says_the_offices_will_see_the_supporter_s_number(client, action):
+    """Twilio dials each office with the supporter's own number as caller ID (finding 21)."""
+    start = reverse("calls:start", kwargs={"slug": action.campaign.slug})
+    page = client.get(start).content.decode()
+    assert "The offices you are put through to will see your phone number" in page
+    spanish = client.get(start, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Las oficinas" in spanish
+    assert "verán tu número" in spanish

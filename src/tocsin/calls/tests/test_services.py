@@ -1,20 +1,18 @@
 import datetime
 import uuid
+from collections import Counter
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tocsin.calls import services
 from tocsin.calls.factories import CallActionFactory
-from tocsin.calls.models import (
-    CallAction,
-    CallReport,
-    CallTally,
-    DemandTally,
-    Outcome,
-    ScriptVariant,
-)
+from tocsin.calls.models import CallAction, CallerAnswer, CallReport, Outcome, ScriptVariant
 from tocsin.calls.sharing import clean_instance, mention, share_posts
 from tocsin.campaigns.factories import CampaignTargetFactory, DemandFactory
 from tocsin.campaigns.models import Stance, TargetStance
@@ -27,6 +25,8 @@ from tocsin.targets.factories import (
     SocialAccountFactory,
 )
 from tocsin.targets.models import Office
+
+from .conftest import report
 
 pytestmark = pytest.mark.django_db
 
@@ -108,50 +108,146 @@ def test_office_clock_uses_the_office_s_own_time_zone(people):
     assert not services.office_clock(washington, saturday).likely_open
 
 
-def test_folding_makes_tallies_that_add_up_to_the_reports(people):
+def test_counts_are_read_from_the_reports_themselves(people):
     action = action_with(people, target_mode="both", chambers="both")
     demand = DemandFactory(campaign=action.campaign)
+    office = people["rep"].offices.get()
     outcomes = [Outcome.TALKED] * 5 + [Outcome.BUSY] * 3 + [Outcome.SKIPPED] * 2
-    for outcome in outcomes:
-        services.report_call(
-            action, key=uuid.uuid4(), target_id=people["rep"].pk,
-            office_id=people["rep"].offices.get().pk, outcome=outcome,
-            demand_ids=[demand.pk] if outcome == Outcome.TALKED else [], district=WI_2,
-        )  # fmt: skip
-    assert services.fold_reports() == 10
-    assert services.fold_reports() == 0  # nothing is folded twice
-    assert sum(CallTally.objects.values_list("count", flat=True)) == CallReport.objects.count()
-    assert CallTally.objects.get(outcome=Outcome.BUSY).count == 3
-    assert CallTally.objects.get(outcome=Outcome.TALKED).place == "WI-2"
-    assert DemandTally.objects.get(demand=demand).count == 5
-    assert services.call_count(action) == 8
+    answers = [CallerAnswer.YES, CallerAnswer.YES, CallerAnswer.NO] + [""] * 7
+    for outcome, answer in zip(outcomes, answers, strict=True):
+        assert services.report_call(
+            action,
+            key=uuid.uuid4(),
+            target_id=people["rep"].pk,
+            office_id=office.pk,
+            outcome=outcome,
+            demand_ids=[demand.pk] if outcome == Outcome.TALKED else [],
+            district=WI_2,
+            answer=answer,
+        )
+    assert services.call_count(action) == 8  # skips are not calls
+    assert services.call_counts_by_target(action) == {people["rep"].pk: 8}
+    assert services.answer_counts(action) == {people["rep"].pk: Counter(yes=2, no=1)}
+    assert CallReport.objects.filter(demands_raised=str(demand.pk)).count() == 5
+    assert set(CallReport.objects.values_list("place", flat=True)) == {"WI-2"}
 
-    # New reports join the existing tallies.
+    # Another action's reports are not counted here.
+    other = action_with(people)
     services.report_call(
-        action, key=uuid.uuid4(), target_id=people["rep"].pk,
-        office_id=people["rep"].offices.get().pk, outcome=Outcome.BUSY, demand_ids=[],
-        district=WI_2,
-    )  # fmt: skip
-    services.fold_reports()
-    assert CallTally.objects.get(outcome=Outcome.BUSY).count == 4
+        other,
+        key=uuid.uuid4(),
+        target_id=people["desk"].pk,
+        office_id=people["desk"].offices.get().pk,
+        outcome=Outcome.TALKED,
+        demand_ids=[],
+        district=None,
+    )
+    cache.clear()
+    assert services.call_count(action) == 8
+    assert services.call_count(other) == 1
+
+
+def test_a_report_is_stored_once_per_key(desk_action):
+    action, desk, office = desk_action
+    key = uuid.uuid4()
+    assert report(action, desk, office, key) is True
+    assert report(action, desk, office, key) is False  # a double tap or a retry
+    assert report(action, desk, office, key, outcome=Outcome.BUSY) is False
+    assert CallReport.objects.get().outcome == Outcome.TALKED
+    assert services.call_count(action) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_for_an_office_deleted_meanwhile_is_refused(desk_action):
+    action, desk, office = desk_action
+    facts = services._reportable_office(office.pk)
+    Office.objects.filter(pk=office.pk).delete()
+    # As if the report had been checked just before the office went.
+    cache.set(services.office_cache_key(office.pk), facts)
+    with pytest.raises(services.ReportRefused):
+        report(action, desk, office, uuid.uuid4())
+    assert not CallReport.objects.exists()
+
+
+def test_dead_lines_count_only_recent_attempts(people):
+    action = action_with(people)
+    desk_office = people["desk"].offices.get()
+    keys = []
+    for outcome in [Outcome.BUSY] * 3 + [Outcome.VOICEMAIL_FULL] * 2 + [Outcome.SKIPPED] * 4:
+        keys.append(uuid.uuid4())
+        report_to_desk(action, people, keys[-1], outcome)
+    assert services.dead_lines([desk_office.pk]) == {desk_office.pk}
+    cache.clear()
+    # Older than a week: no longer held against the line.
+    CallReport.objects.update(
+        created_at=timezone.now() - datetime.timedelta(days=services.LINE_HEALTH_DAYS + 1)
+    )
+    assert services.dead_lines([desk_office.pk]) == set()
+    cache.clear()
+    # Five recent attempts, two of them dead: under half, the line is fine.
+    for outcome in [Outcome.TALKED] * 3 + [Outcome.BUSY] * 2:
+        report_to_desk(action, people, uuid.uuid4(), outcome)
+    assert services.dead_lines([desk_office.pk]) == set()
+
+
+def report_to_desk(action, people, key, outcome):
+    return services.report_call(
+        action,
+        key=key,
+        target_id=people["desk"].pk,
+        office_id=people["desk"].offices.get().pk,
+        outcome=outcome,
+        demand_ids=[],
+        district=None,
+    )
+
+
+def test_reading_counts_and_the_flow_s_pages_writes_nothing(people, client):
+    action = action_with(people, share_text="Act", hashtags="#x")
+    report_to_desk(action, people, uuid.uuid4(), Outcome.TALKED)
+    slug = action.campaign.slug
+    urls = [
+        reverse("calls:start", kwargs={"slug": slug}),
+        reverse("calls:step", kwargs={"slug": slug, "position": 0}),
+        reverse("calls:done", kwargs={"slug": slug}),
+        action.campaign.get_absolute_url(),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        for url in urls:
+            assert client.get(url).status_code == 200, url
+    writes = [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
+    assert services.call_count(action) == 1
 
 
 def test_a_representative_of_another_district_cannot_be_reported(people):
     action = action_with(people, target_mode="lookup", chambers="house")
     with pytest.raises(services.ReportRefused):
         services.report_call(
-            action, key=uuid.uuid4(), target_id=people["rep"].pk,
-            office_id=people["rep"].offices.get().pk, outcome=Outcome.TALKED, demand_ids=[],
+            action,
+            key=uuid.uuid4(),
+            target_id=people["rep"].pk,
+            office_id=people["rep"].offices.get().pk,
+            outcome=Outcome.TALKED,
+            demand_ids=[],
             district=DistrictRef("WI", 3),
-        )  # fmt: skip
+        )
     assert not CallReport.objects.exists()
 
 
 def test_posts_tag_each_target_or_fall_back_to_a_name(people):
     action = action_with(
-        people, target_mode="both", chambers="house", share_text="Act now:",
-        hashtags="#Honduras", mention_fallback="{title} {name}",
-    )  # fmt: skip
+        people,
+        target_mode="both",
+        chambers="house",
+        share_text="Act now:",
+        hashtags="#Honduras",
+        mention_fallback="{title} {name}",
+    )
     SocialAccountFactory(target=people["rep"], network="x", handle="RepTwo")
     SocialAccountFactory(
         target=people["rep"], network="mastodon", handle="https://social.example.org/@reptwo"

@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from tocsin.calls.factories import CallActionFactory
 from tocsin.calls.models import CallReport, Outcome
-from tocsin.calls.services import fold_reports
 from tocsin.campaigns.factories import CampaignFactory
 from tocsin.dashboard import rollups
 from tocsin.events.factories import RsvpFactory, SessionFactory
@@ -102,9 +101,8 @@ class Scenario:
             gift.refresh_from_db()
             self.gifts.append(gift)
 
-    def fold(self):
-        fold_reports()
-        rollups.fold(None)
+    def refresh(self):
+        rollups.refresh(None)
 
     # What counting the raw rows says.
     def counted_calls(self):

@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_an_organizer_reads_the_dashboard_and_the_map(browser_page, live_server, congress_data):
     scenario = Scenario()
-    scenario.fold()
+    scenario.refresh()
     page = browser_page
     page.goto(live_server.url + reverse("admin:login"))
     page.get_by_label("Username").fill(scenario.organizer.username)

@@ -25,7 +25,7 @@ def _csv(response) -> list[list[str]]:
 
 
 def test_another_groups_organizer_gets_404_on_every_url(scenario, client):
-    scenario.fold()
+    scenario.refresh()
     stranger = OrganizerFactory(organizations=[OrganizationFactory(name="Other group")])
     client.force_login(stranger)
     for url in _urls(scenario.campaign):
@@ -42,7 +42,7 @@ def test_another_groups_organizer_gets_404_on_every_url(scenario, client):
 
 
 def test_the_owner_sees_every_url_and_anonymous_visitors_none(scenario, client):
-    scenario.fold()
+    scenario.refresh()
     for url in _urls(scenario.campaign):
         assert client.get(url).status_code == 302, url  # to the login
     client.force_login(scenario.organizer)
@@ -62,7 +62,7 @@ def test_personal_data_only_for_those_who_consented_and_formulas_neutralised(sce
     ConsentFactory(
         supporter=supporter, organization=scenario.organization, withdrawn_at=scenario.now
     )
-    scenario.fold()
+    scenario.refresh()
     client.force_login(scenario.organizer)
     rows = _csv(client.get(reverse("dashboard:export", args=[scenario.campaign.pk, "signatures"])))
     header, body = rows[0], rows[1:]
@@ -79,7 +79,7 @@ def test_personal_data_only_for_those_who_consented_and_formulas_neutralised(sce
 
 
 def test_the_map_shades_districts_and_has_a_table(scenario, client, congress_data):
-    scenario.fold()
+    scenario.refresh()
     client.force_login(scenario.organizer)
     page = client.get(reverse("dashboard:map", args=[scenario.campaign.pk])).content.decode()
     assert page.count("<path ") > 430
@@ -97,3 +97,40 @@ def test_the_campaign_admin_links_to_the_dashboard(scenario, client):
     client.force_login(scenario.organizer)
     page = client.get(reverse("admin:campaigns_campaign_change", args=[scenario.campaign.pk]))
     assert reverse("dashboard:campaign", args=[scenario.campaign.pk]) in page.content.decode()
+
+
+RAW_ROWS = {
+    "signatures": "petitions.view_signature",
+    "rsvps": "events.view_rsvp",
+    "gifts": "fundraising.view_gift",
+    "calls": "calls.view_callreport",
+}
+
+
+def test_an_organizer_without_the_permission_to_view_campaigns_gets_403(scenario, client):
+    from tocsin.campaigns.factories import organizer_allowed
+
+    scenario.refresh()
+    client.force_login(organizer_allowed([scenario.organization], *RAW_ROWS.values()))
+    for url in [reverse("dashboard:index"), *_urls(scenario.campaign)]:
+        assert client.get(url).status_code == 403, url
+
+
+def test_each_export_of_people_s_rows_needs_its_own_permission(scenario, client):
+    from tocsin.campaigns.factories import organizer_allowed
+
+    scenario.refresh()
+    client.force_login(organizer_allowed([scenario.organization], "campaigns.view_campaign"))
+    page = client.get(reverse("dashboard:campaign", args=[scenario.campaign.pk])).content.decode()
+    for what in exports.EXPORTS:
+        url = reverse("dashboard:export", args=[scenario.campaign.pk, what])
+        expected = 403 if what in RAW_ROWS else 200
+        assert client.get(url).status_code == expected, what
+        assert (url in page) == (what not in RAW_ROWS), what
+    for what, permission in RAW_ROWS.items():
+        allowed = organizer_allowed([scenario.organization], "campaigns.view_campaign", permission)
+        client.force_login(allowed)
+        url = reverse("dashboard:export", args=[scenario.campaign.pk, what])
+        assert client.get(url).status_code == 200, what
+        page = client.get(reverse("dashboard:campaign", args=[scenario.campaign.pk]))
+        assert url in page.content.decode()

@@ -1,6 +1,15 @@
 import pytest
 
+from tocsin.events import services
 from tocsin.events.factories import SessionFactory
+
+
+@pytest.fixture
+def seats_at_once(monkeypatch):
+    """Answers take their seat at once, however full the session: for tests of the seats and
+    the waitlist themselves (test_confirm_by_mail.py tests when a mail is asked for first)."""
+    monkeypatch.setattr(services, "CONFIRM_BELOW_SEATS", 0)
+    monkeypatch.setattr(services, "CONFIRM_BELOW_FRACTION", 0)
 
 
 @pytest.fixture

@@ -20,10 +20,16 @@ def parse(response) -> icalendar.Calendar:
 
 def test_the_campaign_feed_parses_with_uid_dtstamp_and_vtimezone(client):
     event = EventFactory(time_zone="America/Chicago")
-    first = SessionFactory(event=event, starts_at=CHICAGO_EVENING,
-                           ends_at=CHICAGO_EVENING + datetime.timedelta(hours=2))  # fmt: skip
-    SessionFactory(event=event, starts_at=CHICAGO_EVENING + datetime.timedelta(days=1),
-                   ends_at=CHICAGO_EVENING + datetime.timedelta(days=1, hours=3))  # fmt: skip
+    first = SessionFactory(
+        event=event,
+        starts_at=CHICAGO_EVENING,
+        ends_at=CHICAGO_EVENING + datetime.timedelta(hours=2),
+    )
+    SessionFactory(
+        event=event,
+        starts_at=CHICAGO_EVENING + datetime.timedelta(days=1),
+        ends_at=CHICAGO_EVENING + datetime.timedelta(days=1, hours=3),
+    )
     SessionFactory(event__is_published=False, event__campaign=event.campaign)  # a draft
 
     calendar = parse(client.get(reverse("events:campaign-feed", args=[event.campaign.slug])))

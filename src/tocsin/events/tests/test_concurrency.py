@@ -15,6 +15,7 @@ SEATS = 50
 THREADS = 20  # each with its own connection, well under PostgreSQL's connection limit
 
 
+@pytest.mark.usefixtures("seats_at_once")
 @pytest.mark.django_db(transaction=True)
 def test_200_answers_at_once_for_50_seats_never_overbook():
     if connection.vendor == "sqlite":
@@ -30,9 +31,13 @@ def test_200_answers_at_once_for_50_seats_never_overbook():
             for number in numbers:
                 services.rsvp(
                     Session.objects.select_related("event").get(pk=session.pk),
-                    name=f"Person {number}", email=f"person{number}@example.org",
-                    postcode="", guests=0, consents=[], language="en",
-                )  # fmt: skip
+                    name=f"Person {number}",
+                    email=f"person{number}@example.org",
+                    postcode="",
+                    guests=0,
+                    consents=[],
+                    language="en",
+                )
         except Exception as error:
             errors.append(error)
         finally:
@@ -54,14 +59,22 @@ def test_200_answers_at_once_for_50_seats_never_overbook():
     assert Session.objects.get(pk=session.pk).seats_taken == SEATS
 
 
+@pytest.mark.usefixtures("seats_at_once")
 @pytest.mark.django_db(transaction=True)
 def test_cancellations_at_once_hand_each_seat_to_exactly_one_waiting_person():
     session = SessionFactory(capacity=10, event__max_guests=0)
     answers = [
-        services.rsvp(session, name=f"P{n}", email=f"p{n}@example.org", postcode="", guests=0,
-                      consents=[], language="en").rsvp
+        services.rsvp(
+            session,
+            name=f"P{n}",
+            email=f"p{n}@example.org",
+            postcode="",
+            guests=0,
+            consents=[],
+            language="en",
+        ).rsvp
         for n in range(30)
-    ]  # fmt: skip
+    ]
     leaving = [a for a in answers if a.status == "confirmed"][:8]
     start = threading.Barrier(len(leaving))
     errors = []

@@ -9,17 +9,21 @@ from tocsin.events.factories import SessionFactory
 from tocsin.events.models import Rsvp, SessionMessage
 from tocsin.organizations.factories import OrganizerFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seats_at_once")]
 
 
 @pytest.fixture
 def session():
     session = SessionFactory(capacity=3)
-    for name, email in (('=HYPERLINK("http://evil")', "eve@example.org"),
-                        ("Ana", "ana@example.org"), ("Bo", "bo@example.org"),
-                        ("Cy", "cy@example.org")):  # fmt: skip
-        services.rsvp(session, name=name, email=email, postcode="N1 9GU", guests=0,
-                      consents=[], language="en")  # fmt: skip
+    for name, email in (
+        ('=HYPERLINK("http://evil")', "eve@example.org"),
+        ("Ana", "ana@example.org"),
+        ("Bo", "bo@example.org"),
+        ("Cy", "cy@example.org"),
+    ):
+        services.rsvp(
+            session, name=name, email=email, postcode="N1 9GU", guests=0, consents=[], language="en"
+        )
     return session
 
 
@@ -29,8 +33,13 @@ def organizer(client, session):
     return client
 
 
-PAGES = ["events:organizer-session", "events:checkin-csv", "events:checkin-print",
-         "events:door", "events:message"]  # fmt: skip
+PAGES = [
+    "events:organizer-session",
+    "events:checkin-csv",
+    "events:checkin-print",
+    "events:door",
+    "events:message",
+]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -97,6 +106,7 @@ def test_the_admin_shows_only_the_organizer_s_own_rsvps(organizer, session):
     assert "Stranger" not in page
     event_page = organizer.get(reverse("admin:events_event_change", args=[session.event.pk]))
     assert event_page.status_code == 200
+    assert reverse("events:door", args=[session.pk]) in event_page.content.decode()
 
 
 def test_in_the_admin_session_times_are_typed_in_the_event_s_zone(client):
@@ -108,19 +118,76 @@ def test_in_the_admin_session_times_are_typed_in_the_event_s_zone(client):
     client.force_login(organizer)
     organization = organizer.memberships.get().organization
     data = {
-        "organization": organization.pk, "title": "Picket", "slug": "picket",
-        "time_zone": "America/Chicago", "organizer_name": "Us",
-        "organizer_email": "us@example.org", "max_guests": "1", "is_published": "on",
-        "sessions-TOTAL_FORMS": "1", "sessions-INITIAL_FORMS": "0",
-        "sessions-MIN_NUM_FORMS": "0", "sessions-MAX_NUM_FORMS": "1000",
-        "sessions-0-title": "Morning", "sessions-0-starts_at_0": "2030-03-15",
-        "sessions-0-starts_at_1": "18:00", "sessions-0-ends_at_0": "2030-03-15",
-        "sessions-0-ends_at_1": "20:00", "sessions-0-venue_name": "Library",
-        "sessions-0-capacity": "30", "sessions-0-has_waitlist": "on",
-    }  # fmt: skip
+        "organization": organization.pk,
+        "title": "Picket",
+        "slug": "picket",
+        "time_zone": "America/Chicago",
+        "organizer_name": "Us",
+        "organizer_email": "us@example.org",
+        "max_guests": "1",
+        "is_published": "on",
+        "sessions-TOTAL_FORMS": "1",
+        "sessions-INITIAL_FORMS": "0",
+        "sessions-MIN_NUM_FORMS": "0",
+        "sessions-MAX_NUM_FORMS": "1000",
+        "sessions-0-title": "Morning",
+        "sessions-0-starts_at_0": "2030-03-15",
+        "sessions-0-starts_at_1": "18:00",
+        "sessions-0-ends_at_0": "2030-03-15",
+        "sessions-0-ends_at_1": "20:00",
+        "sessions-0-venue_name": "Library",
+        "sessions-0-capacity": "30",
+        "sessions-0-has_waitlist": "on",
+    }
     response = client.post(reverse("admin:events_event_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     session = Event.objects.get(slug="picket").sessions.get()
     assert session.starts_at == datetime.datetime(2030, 3, 15, 23, 0, tzinfo=datetime.UTC)
     page = client.get(reverse("admin:events_event_change", args=[session.event_id]))
     assert 'value="18:00:00"' in page.content.decode()
+
+
+def _helper(client, session, *permissions):
+    from tocsin.campaigns.factories import organizer_allowed
+
+    client.force_login(organizer_allowed([session.event.organization], *permissions))
+    return client
+
+
+READING = ["events:organizer-session", "events:checkin-csv", "events:checkin-print"]
+
+
+@pytest.mark.parametrize("name", [*READING, "events:door", "events:message"])
+def test_an_organizer_without_the_rsvp_permissions_gets_403(client, session, name):
+    helper = _helper(client, session, "events.view_event")
+    url = reverse(name, args=[session.pk])
+    assert helper.get(url).status_code == 403
+    assert helper.post(url, {"rsvp": Rsvp.objects.first().pk}).status_code == 403
+    assert not Rsvp.objects.filter(attended_at__isnull=False).exists()
+    assert helper.get(reverse("events:organizer-event", args=[session.event.pk])).status_code == 200
+
+
+def test_a_read_only_helper_reads_the_lists_but_cannot_check_in_or_mail(client, session):
+    helper = _helper(
+        client, session, "events.view_event", "events.view_session", "events.view_rsvp"
+    )
+    for name in READING:
+        assert helper.get(reverse(name, args=[session.pk])).status_code == 200, name
+    door = reverse("events:door", args=[session.pk])
+    assert helper.get(door).status_code == 403
+    ana = Rsvp.objects.get(name="Ana")
+    assert helper.post(door, {"rsvp": ana.pk, "action": "in"}).status_code == 403
+    assert Rsvp.objects.get(pk=ana.pk).attended_at is None
+    message = reverse("events:message", args=[session.pk])
+    assert helper.get(message).status_code == 403
+    response = helper.post(message, {"subject": "Hello", "body": "Come early."})
+    assert response.status_code == 403
+    assert not SessionMessage.objects.exists()
+    admin = helper.get(reverse("admin:events_event_change", args=[session.event.pk]))
+    assert reverse("events:organizer-session", args=[session.pk]) in admin.content.decode()
+    assert door not in admin.content.decode()  # a link would only lead to a 403
+
+
+def test_the_event_overview_needs_the_permission_to_view_events(client, session):
+    helper = _helper(client, session, "events.view_rsvp")
+    assert helper.get(reverse("events:organizer-event", args=[session.event.pk])).status_code == 403

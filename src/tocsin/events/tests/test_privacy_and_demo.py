@@ -2,34 +2,49 @@ import datetime
 
 import pytest
 
+from tocsin.core.personal_data import erase_person, export_person
 from tocsin.events import services
 from tocsin.events.demo import load_demo_events, shifted_rally_day
 from tocsin.events.factories import SessionFactory
 from tocsin.events.models import Event, Rsvp, Session
 from tocsin.organizations.factories import OrganizationFactory
-from tocsin.supporters.factories import SupporterFactory
-from tocsin.supporters.services import erase_supporter, export_supporter_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seats_at_once")]
 
 
 def test_export_and_erasure_cover_rsvps_and_free_their_seats():
     session = SessionFactory(capacity=1)
-    supporter = SupporterFactory(email="ana@example.org")
-    services.rsvp(session, name="Ana", email="Ana@example.org", postcode="N1 9GU", guests=0,
-                  consents=[], language="en")  # fmt: skip
-    services.rsvp(session, name="Bo", email="bo@example.org", postcode="", guests=0,
-                  consents=[], language="en")  # fmt: skip
-    [exported] = export_supporter_data(supporter)["rsvps"]
+    services.rsvp(
+        session,
+        name="Ana",
+        email="A.na+events@gmail.com",
+        postcode="N1 9GU",
+        guests=0,
+        consents=[],
+        language="en",
+    )
+    services.rsvp(
+        session,
+        name="Bo",
+        email="bo@example.org",
+        postcode="",
+        guests=0,
+        consents=[],
+        language="en",
+    )
+    [exported] = export_person("ana@gmail.com")["events"]
     assert (exported["name"], exported["postcode"], exported["status"]) == (
-        "Ana", "N1 9GU", "confirmed")  # fmt: skip
+        "Ana",
+        "N1 9GU",
+        "confirmed",
+    )
 
-    erase_supporter(supporter)
+    assert erase_person("ANA@googlemail.com")["events"] == 1
     erased = Rsvp.objects.exclude(name="Bo").get()
     assert (erased.name, erased.postcode, erased.status) == ("", "", "cancelled")
     assert erased.email.endswith("@invalid")
     assert Rsvp.objects.get(name="Bo").status == "confirmed"  # got the freed seat
-    assert not services.export_rsvps("ana@example.org")
+    assert not services.export_rsvps("ana@gmail.com")
 
 
 def test_the_demo_festival_moves_forward_by_whole_weeks():
@@ -55,3 +70,25 @@ def test_the_demo_festival_moves_forward_by_whole_weeks():
     assert Session.objects.filter(seats_taken__gt=0).count() == 1
     seated = Session.objects.get(seats_taken__gt=0)
     assert seated.seats_taken == sum(r.party_size for r in Rsvp.objects.confirmed())
+
+
+def test_answers_stored_before_are_normalised_unless_already_answered_by_that_address():
+    import importlib
+
+    from django.apps import apps
+
+    from tocsin.events.factories import RsvpFactory
+
+    migration = importlib.import_module("tocsin.events.migrations.0002_normalise_emails")
+    session = SessionFactory()
+    RsvpFactory(session=session, email="ana.lopez@gmail.com")
+    RsvpFactory(session=session, email="b.o@gmail.com")
+    RsvpFactory(session=session, email="bo@gmail.com")
+    RsvpFactory(email="b.o@gmail.com")  # another session: free to change
+    migration.normalise_emails(apps, None)
+    assert sorted(Rsvp.objects.values_list("email", flat=True)) == [
+        "analopez@gmail.com",
+        "b.o@gmail.com",
+        "bo@gmail.com",
+        "bo@gmail.com",
+    ]

@@ -14,7 +14,7 @@ from tocsin.supporters.models import Consent
 
 from .conftest import form_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seats_at_once")]
 
 
 def rsvp_url(session) -> str:
@@ -86,8 +86,15 @@ def test_a_session_that_started_takes_no_answers(client):
     assert "already started" in response.content.decode()
     assert not Rsvp.objects.exists()
     with pytest.raises(services.RsvpRefused):
-        services.rsvp(started, name="A", email="a@example.org", postcode="", guests=0,
-                      consents=[], language="en")  # fmt: skip
+        services.rsvp(
+            started,
+            name="A",
+            email="a@example.org",
+            postcode="",
+            guests=0,
+            consents=[],
+            language="en",
+        )
     assert not Rsvp.objects.exists()
 
 
@@ -108,8 +115,11 @@ def test_a_party_that_does_not_fit_waits_and_nobody_jumps_the_line(client):
     client.post(rsvp_url(session), form_data(email="c@example.org"))
     statuses = dict(Rsvp.objects.values_list("email", "status"))
     # c would fit in the last seat, but b came first and is still waiting for room for three.
-    assert statuses == {"a@example.org": "confirmed", "b@example.org": "waitlisted",
-                        "c@example.org": "waitlisted"}  # fmt: skip
+    assert statuses == {
+        "a@example.org": "confirmed",
+        "b@example.org": "waitlisted",
+        "c@example.org": "waitlisted",
+    }
     assert seats(session) == 1
 
 
@@ -128,8 +138,9 @@ def test_the_done_page_needs_a_genuine_token(client, session):
     assert client.get(url).status_code == 404
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     name=st.text(max_size=300),
     email=st.one_of(st.emails(), st.text(max_size=300)),
@@ -158,8 +169,15 @@ def cancel_url(token: str) -> str:
 
 
 def test_forged_and_expired_cancel_links_change_nothing(client, session, monkeypatch):
-    result = services.rsvp(session, name="Ana", email="ana@example.org", postcode="",
-                           guests=0, consents=[], language="en")  # fmt: skip
+    result = services.rsvp(
+        session,
+        name="Ana",
+        email="ana@example.org",
+        postcode="",
+        guests=0,
+        consents=[],
+        language="en",
+    )
     token = services.cancel_token(result.rsvp)
     forged = signing.dumps({"r": result.rsvp.pk, "s": session.pk}, salt="another-salt")
     tampered = token[:-3] + ("abc" if token[-3:] != "abc" else "xyz")
@@ -176,8 +194,15 @@ def test_forged_and_expired_cancel_links_change_nothing(client, session, monkeyp
 
 
 def test_opening_the_cancel_link_cancels_nothing_until_the_button_is_pressed(client, session):
-    result = services.rsvp(session, name="Ana", email="ana@example.org", postcode="",
-                           guests=1, consents=[], language="en")  # fmt: skip
+    result = services.rsvp(
+        session,
+        name="Ana",
+        email="ana@example.org",
+        postcode="",
+        guests=1,
+        consents=[],
+        language="en",
+    )
     url = cancel_url(services.cancel_token(result.rsvp))
     page = client.get(url)
     assert page.status_code == 200
@@ -191,11 +216,25 @@ def test_opening_the_cancel_link_cancels_nothing_until_the_button_is_pressed(cli
 
 
 def test_answering_again_after_cancelling_is_a_new_answer(session):
-    first = services.rsvp(session, name="Ana", email="ana@example.org", postcode="", guests=0,
-                          consents=[], language="en")  # fmt: skip
+    first = services.rsvp(
+        session,
+        name="Ana",
+        email="ana@example.org",
+        postcode="",
+        guests=0,
+        consents=[],
+        language="en",
+    )
     services.cancel(first.rsvp)
-    again = services.rsvp(session, name="Ana", email="ana@example.org", postcode="", guests=2,
-                          consents=[], language="en")  # fmt: skip
+    again = services.rsvp(
+        session,
+        name="Ana",
+        email="ana@example.org",
+        postcode="",
+        guests=2,
+        consents=[],
+        language="en",
+    )
     assert again.created
     assert again.rsvp.status == "confirmed"
     assert Rsvp.objects.count() == 1

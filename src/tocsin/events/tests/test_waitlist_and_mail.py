@@ -2,7 +2,6 @@ import datetime
 
 import icalendar
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,12 +11,20 @@ from tocsin.events.models import Rsvp, Session
 
 from .conftest import form_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seats_at_once")]
 
 
 def answer(session, email, guests=0, **extra):
-    return services.rsvp(session, name=email.split("@")[0].title(), email=email, postcode="",
-                         guests=guests, consents=[], language="en", **extra).rsvp  # fmt: skip
+    return services.rsvp(
+        session,
+        name=email.split("@")[0].title(),
+        email=email,
+        postcode="",
+        guests=guests,
+        consents=[],
+        language="en",
+        **extra,
+    ).rsvp
 
 
 def test_cancel_promotes_the_first_waitlisted_person_who_gets_a_mail(
@@ -31,13 +38,19 @@ def test_cancel_promotes_the_first_waitlisted_person_who_gets_a_mail(
     assert (ana.status, bo.status, cy.status) == ("confirmed", "waitlisted", "waitlisted")
     run_tasks()
     assert sorted(m["To"] for m in smtp_server.messages) == [
-        "ana@example.org", "bo@example.org", "cy@example.org"]  # fmt: skip
+        "ana@example.org",
+        "bo@example.org",
+        "cy@example.org",
+    ]
     smtp_server.messages.clear()
 
     client.post(reverse("events:cancel", args=[services.cancel_token(ana)]))
     statuses = dict(Rsvp.objects.values_list("email", "status"))
-    assert statuses == {"ana@example.org": "cancelled", "bo@example.org": "confirmed",
-                        "cy@example.org": "confirmed"}  # fmt: skip
+    assert statuses == {
+        "ana@example.org": "cancelled",
+        "bo@example.org": "confirmed",
+        "cy@example.org": "confirmed",
+    }
     assert Session.objects.get(pk=session.pk).seats_taken == 2
 
     run_tasks()
@@ -105,10 +118,13 @@ def test_nothing_goes_out_for_an_answer_cancelled_before_its_mail(smtp_server, r
 
 def test_reminders_go_once_for_sessions_a_day_or_two_away(smtp_server, run_tasks):
     now = timezone.now()
-    tomorrow = SessionFactory(starts_at=now + datetime.timedelta(hours=30),
-                              ends_at=now + datetime.timedelta(hours=32))  # fmt: skip
-    next_week = SessionFactory(starts_at=now + datetime.timedelta(days=7),
-                               ends_at=now + datetime.timedelta(days=7, hours=2))  # fmt: skip
+    tomorrow = SessionFactory(
+        starts_at=now + datetime.timedelta(hours=30), ends_at=now + datetime.timedelta(hours=32)
+    )
+    next_week = SessionFactory(
+        starts_at=now + datetime.timedelta(days=7),
+        ends_at=now + datetime.timedelta(days=7, hours=2),
+    )
     answer(tomorrow, "ana@example.org")
     answer(tomorrow, "bo@example.org")
     services.cancel(answer(tomorrow, "cy@example.org"))
@@ -116,8 +132,8 @@ def test_reminders_go_once_for_sessions_a_day_or_two_away(smtp_server, run_tasks
     run_tasks()
     smtp_server.messages.clear()
 
-    call_command("events_reminders", verbosity=0)
-    call_command("events_reminders", verbosity=0)  # a second run sends nothing again
+    services.enqueue_reminders()
+    services.enqueue_reminders()  # a second run sends nothing again
     run_tasks()
     reminders = sorted(m["To"] for m in smtp_server.messages)
     assert reminders == ["ana@example.org", "bo@example.org"]

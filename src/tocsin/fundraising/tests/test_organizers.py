@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from tocsin.core.personal_data import erase_person, export_person
 from tocsin.core.tests.test_production import PRODUCTION_ENV, run_tocsin
 from tocsin.fundraising import services
 from tocsin.fundraising.factories import FundraiserFactory, GiftFactory
@@ -12,7 +13,6 @@ from tocsin.fundraising.models import Fundraiser, Gift
 from tocsin.fundraising.money import format_money, parse_amount
 from tocsin.organizations.factories import OrganizerFactory
 from tocsin.supporters.models import Supporter
-from tocsin.supporters.services import erase_supporter, export_supporter_data
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +34,17 @@ def test_an_organizer_records_an_offline_gift_and_the_thermometer_moves(
     assert services.thermometer(fundraiser).raised == 0  # now cached
     response = organizer_client.post(
         reverse("admin:fundraising_gift_add"),
-        {"fundraiser": fundraiser.pk, "source": "cheque", "amount": "1,250.50",
-         "donor_name": "Branch 12", "donor_email": "", "reference": "CHQ 1001", "note": "",
-         "received_on": "2026-01-05"},
-    )  # fmt: skip
+        {
+            "fundraiser": fundraiser.pk,
+            "source": "cheque",
+            "amount": "1,250.50",
+            "donor_name": "Branch 12",
+            "donor_email": "",
+            "reference": "CHQ 1001",
+            "note": "",
+            "received_on": "2026-01-05",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     gift = Gift.objects.get()
     assert (gift.amount, gift.currency, gift.source) == (125_050, "GBP", "cheque")
@@ -49,9 +56,13 @@ def test_an_organizer_records_an_offline_gift_and_the_thermometer_moves(
 def test_a_bad_offline_amount_is_refused_in_the_admin(organizer_client, fundraiser, amount):
     response = organizer_client.post(
         reverse("admin:fundraising_gift_add"),
-        {"fundraiser": fundraiser.pk, "source": "cash", "amount": amount,
-         "received_on": "2026-01-05"},
-    )  # fmt: skip
+        {
+            "fundraiser": fundraiser.pk,
+            "source": "cash",
+            "amount": amount,
+            "received_on": "2026-01-05",
+        },
+    )
     assert response.status_code == 200  # the form again, with the error
     assert "errorlist" in response.content.decode()
     assert Gift.objects.count() == 0
@@ -60,9 +71,13 @@ def test_a_bad_offline_amount_is_refused_in_the_admin(organizer_client, fundrais
 def test_the_admin_cannot_enter_card_gifts_or_change_them(organizer_client, fundraiser):
     response = organizer_client.post(
         reverse("admin:fundraising_gift_add"),
-        {"fundraiser": fundraiser.pk, "source": "stripe", "amount": "10",
-         "received_on": "2026-01-05"},
-    )  # fmt: skip
+        {
+            "fundraiser": fundraiser.pk,
+            "source": "stripe",
+            "amount": "10",
+            "received_on": "2026-01-05",
+        },
+    )
     assert response.status_code == 200
     assert Gift.objects.count() == 0
     online = GiftFactory(fundraiser=fundraiser, source="stripe", stripe_payment_id="pi_1")
@@ -94,12 +109,22 @@ def test_an_organizer_creates_a_fundraiser_with_amounts_as_people_write_them(
 ):
     response = organizer_client.post(
         reverse("admin:fundraising_fundraiser_add"),
-        {"organization": fundraiser.organization.pk, "campaign": fundraiser.campaign.pk,
-         "title": "Bus to the embassy", "slug": "bus-fund", "is_accepting": "on",
-         "currency": "EUR", "goal": "2.500", "deadline": "2030-01-01",
-         "suggested_amounts": "5, 10, 20", "min_amount": "2", "max_amount": "500",
-         "story": "", "offline_instructions": "IBAN XX00"},
-    )  # fmt: skip
+        {
+            "organization": fundraiser.organization.pk,
+            "campaign": fundraiser.campaign.pk,
+            "title": "Bus to the embassy",
+            "slug": "bus-fund",
+            "is_accepting": "on",
+            "currency": "EUR",
+            "goal": "2.500",
+            "deadline": "2030-01-01",
+            "suggested_amounts": "5, 10, 20",
+            "min_amount": "2",
+            "max_amount": "500",
+            "story": "",
+            "offline_instructions": "IBAN XX00",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     created = Fundraiser.objects.get(slug="bus-fund")
     assert (created.goal, created.min_amount, created.max_amount) == (250_000, 200, 50_000)
@@ -120,15 +145,27 @@ def test_a_fundraiser_with_gifts_keeps_its_currency(organizer_client, fundraiser
 
 
 def test_the_gifts_csv_is_streamed_safe_and_scoped(organizer_client, fundraiser):
-    GiftFactory(fundraiser=fundraiser, amount=2550, donor_name="=HYPERLINK(\"http://evil\")",
-                donor_email="a@example.org", note="+1 from the stall")  # fmt: skip
+    GiftFactory(
+        fundraiser=fundraiser,
+        amount=2550,
+        donor_name='=HYPERLINK("http://evil")',
+        donor_email="a@example.org",
+        note="+1 from the stall",
+    )
     GiftFactory(fundraiser=fundraiser, amount=1000, refunded_amount=1000, donor_name="@Bo")
     response = organizer_client.get(reverse("fundraising:gifts-csv", args=[fundraiser.pk]))
     assert response.status_code == 200
     assert response.streaming
     rows = csv_rows(response)
-    assert rows[0][:7] == ["received_on", "recorded_at", "source", "currency", "amount",
-                           "refunded", "net"]  # fmt: skip
+    assert rows[0][:7] == [
+        "received_on",
+        "recorded_at",
+        "source",
+        "currency",
+        "amount",
+        "refunded",
+        "net",
+    ]
     by_name = {row[8]: row for row in rows[1:]}
     evil = by_name['\'=HYPERLINK("http://evil")']
     assert evil[4] == "25.50"
@@ -147,21 +184,94 @@ def test_the_public_cannot_download_gifts(client, fundraiser):
     assert "/admin/login/" in response["Location"]
 
 
-def test_erasing_a_supporter_erases_their_gifts_but_keeps_the_amounts(fundraiser):
-    supporter = Supporter.objects.create(email="ana@example.org", name="Ana")
-    GiftFactory(fundraiser=fundraiser, amount=5000, donor_email="ANA@example.org",
-                donor_name="Ana")  # fmt: skip
+def test_the_gifts_csv_needs_the_permission_to_view_gifts(client, fundraiser):
+    from tocsin.campaigns.factories import organizer_allowed
+
+    GiftFactory(fundraiser=fundraiser, donor_email="a@example.org")
+    url = reverse("fundraising:gifts-csv", args=[fundraiser.pk])
+    client.force_login(organizer_allowed([fundraiser.organization], "fundraising.view_fundraiser"))
+    assert client.get(url).status_code == 403
+    client.force_login(organizer_allowed([fundraiser.organization], "fundraising.view_gift"))
+    assert client.get(url).status_code == 200
+
+
+def test_erasing_a_person_erases_their_gifts_but_keeps_the_amounts(fundraiser):
+    Supporter.objects.create(email="analopez@gmail.com", name="Ana")
+    services.record_online_gift(
+        fundraiser,
+        amount=5000,
+        currency_code="GBP",
+        payment_id="pi_1",
+        donor_name="Ana",
+        donor_email="Ana.Lopez+fund@GMAIL.com",
+    )
     GiftFactory(fundraiser=fundraiser, amount=700, donor_email="bo@example.org")
-    exported = export_supporter_data(supporter)
-    assert exported["gifts"] == [
-        {"fundraiser": fundraiser.title, "amount": "50", "refunded": "0", "currency": "GBP",
-         "monthly": False, "received": exported["gifts"][0]["received"], "name_given": "Ana"}
-    ]  # fmt: skip
-    before = services.fold_total(fundraiser)
-    erase_supporter(supporter)
-    assert not Gift.objects.filter(donor_email__iexact="ana@example.org").exists()
+    exported = export_person("analopez@gmail.com")["fundraising"]
+    assert exported == [
+        {
+            "fundraiser": fundraiser.title,
+            "amount": "50",
+            "refunded": "0",
+            "currency": "GBP",
+            "monthly": False,
+            "received": exported[0]["received"],
+            "name_given": "Ana",
+            "email_given": "analopez@gmail.com",
+            "note": "",
+        }
+    ]
+    before = services.count_total(fundraiser)
+    assert erase_person("ana.lopez@gmail.com")["fundraising"] == 1
     assert not Gift.objects.filter(donor_name="Ana").exists()
-    assert services.fold_total(fundraiser) == before == {"raised": 5700, "donors": 2}
+    assert not services.gifts_of("analopez@gmail.com").exists()
+    assert Gift.objects.filter(donor_email="bo@example.org").exists()
+    assert services.count_total(fundraiser) == before == {"raised": 5700, "donors": 2}
+
+
+@pytest.mark.parametrize(
+    ("email", "stored"),
+    [("Ana.Lopez+cheque@gmail.com", "analopez@gmail.com"), ("", "")],
+)
+def test_an_offline_donor_s_address_is_stored_normalised(
+    organizer_client, fundraiser, email, stored
+):
+    response = organizer_client.post(
+        reverse("admin:fundraising_gift_add"),
+        {
+            "fundraiser": fundraiser.pk,
+            "source": "cash",
+            "amount": "20",
+            "donor_name": "Ana",
+            "donor_email": email,
+            "reference": "",
+            "note": "",
+            "received_on": "2026-01-05",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Gift.objects.get().donor_email == stored
+
+
+@pytest.mark.parametrize(
+    "email", ["a" * 192 + "@x" + "İ" * 60 + ".com", "a" * 150 + "@x" + "İ" * 60 + ".com"]
+)
+def test_an_offline_donor_address_too_long_to_keep_is_refused_clearly(
+    organizer_client, fundraiser, email
+):
+    response = organizer_client.post(
+        reverse("admin:fundraising_gift_add"),
+        {
+            "fundraiser": fundraiser.pk,
+            "source": "cash",
+            "amount": "20",
+            "donor_name": "Ana",
+            "donor_email": email,
+            "received_on": "2026-01-05",
+        },
+    )
+    assert response.status_code == 200
+    assert "too long for us to keep" in response.content.decode()
+    assert not Gift.objects.exists()
 
 
 def test_the_demo_fighting_fund_is_loaded_once(db):
@@ -177,19 +287,35 @@ def test_the_demo_fighting_fund_is_loaded_once(db):
 
 @pytest.mark.parametrize(
     ("text", "code", "minor"),
-    [("25", "GBP", 2500), ("25.5", "GBP", 2550), ("25,50", "EUR", 2550),
-     ("1,000", "USD", 100_000), ("1.000,50", "EUR", 100_050), ("£1 000", "GBP", 100_000),
-     ("1000", "JPY", 1000), ("0", "GBP", 0)],
-)  # fmt: skip
+    [
+        ("25", "GBP", 2500),
+        ("25.5", "GBP", 2550),
+        ("25,50", "EUR", 2550),
+        ("1,000", "USD", 100_000),
+        ("1.000,50", "EUR", 100_050),
+        ("£1 000", "GBP", 100_000),
+        ("1000", "JPY", 1000),
+        ("0", "GBP", 0),
+    ],
+)
 def test_amounts_are_read_as_people_write_them(text, code, minor):
     assert parse_amount(text, code) == minor
 
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("-1", "GBP"), ("1e3", "GBP"), ("10.5", "JPY"), ("2.5.1", "GBP"), ("", "GBP"),
-     ("٣", "GBP"), ("NaN", "GBP"), ("inf", "GBP"), ("0x10", "GBP")],
-)  # fmt: skip
+    [
+        ("-1", "GBP"),
+        ("1e3", "GBP"),
+        ("10.5", "JPY"),
+        ("2.5.1", "GBP"),
+        ("", "GBP"),
+        ("٣", "GBP"),
+        ("NaN", "GBP"),
+        ("inf", "GBP"),
+        ("0x10", "GBP"),
+    ],
+)
 def test_anything_else_is_not_an_amount(text, code):
     with pytest.raises(ValueError):  # noqa: PT011
         parse_amount(text, code)
@@ -222,3 +348,15 @@ def test_production_refuses_half_configured_stripe():
     other_half = run_tocsin("check", env=env | {"STRIPE_WEBHOOK_SECRET": "whsec_x"})
     assert other_half.returncode != 0
     assert "STRIPE_SECRET_KEY" in other_half.stderr
+
+
+def test_donor_addresses_stored_before_are_normalised(fundraiser):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("tocsin.fundraising.migrations.0002_normalise_donor_emails")
+    GiftFactory(fundraiser=fundraiser, donor_email="Ana.Lopez+x@GoogleMail.com")
+    GiftFactory(fundraiser=fundraiser, donor_email="")
+    migration.normalise_donor_emails(apps, None)
+    assert sorted(Gift.objects.values_list("donor_email", flat=True)) == ["", "analopez@gmail.com"]

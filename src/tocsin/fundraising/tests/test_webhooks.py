@@ -224,4 +224,4 @@ def test_totals_are_kept_per_currency(fundraiser):
     }
     # A stray gift in another currency never joins the fundraiser's own total.
     GiftFactory(fundraiser=fundraiser, amount=99_999, currency="EUR")
-    assert services.fold_total(fundraiser)["raised"] == 3100
+    assert services.count_total(fundraiser)["raised"] == 3100

@@ -70,7 +70,7 @@ def test_a_new_campaign_can_only_belong_to_our_group(organizer_client, world):
         "summary": "x",
         "body": "",
     }
-    for prefix in ("demands", "sources", "campaign_targets", "stances"):
+    for prefix in ("demands", "sources", "campaign_targets", "partnerships", "stances"):
         data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
     response = organizer_client.post(url, data)
     assert response.status_code == 200  # the form comes back with an error
@@ -134,16 +134,18 @@ def test_export_and_erase_of_one_supporter(organizer_client, world):
         url, {"action": "export_data", "_selected_action": [supporter.pk]}
     )
     assert export["Content-Type"].startswith("application/json")
-    [data] = json.loads(export.content)
+    [person] = json.loads(export.content)
+    [data] = person["supporters"]
     assert data["email"] == "fan@example.net"
-    assert {c["wording"] for c in data["consents"]} >= {"Ours may email me"}
+    # Only what our group holds: not the consent they gave the other group.
+    assert {c["wording"] for c in data["consents"]} == {"Ours may email me"}
 
+    # Erasing takes what our group holds; the other group's supporter stays theirs.
     organizer_client.post(url, {"action": "erase", "_selected_action": [supporter.pk]})
     supporter.refresh_from_db()
-    assert supporter.erased_at is not None
-    assert (supporter.name, supporter.email, supporter.postcode) == ("", None, "")
-    assert not supporter.consents.current().exists()
-    assert Supporter.objects.count() == 2  # the row stays, so counts still add up
+    assert supporter.erased_at is None
+    assert [c.wording for c in supporter.consents.current()] == ["Theirs may email me"]
+    assert Supporter.objects.count() == 2
 
     # Erasing someone who never gave us consent is impossible: they are not even selectable.
     organizer_client.post(
@@ -151,3 +153,80 @@ def test_export_and_erase_of_one_supporter(organizer_client, world):
     )
     world["their_supporter"].refresh_from_db()
     assert world["their_supporter"].erased_at is None
+
+
+@pytest.fixture
+def their_unpublished_work(world):
+    """Another group's draft petition, unpublished event and fund, and two of each of ours
+    (a filter with one choice is not shown), each with a row a list filter points at."""
+    from tocsin.events.factories import RsvpFactory
+    from tocsin.fundraising.factories import GiftFactory
+    from tocsin.petitions.factories import PetitionFactory
+    from tocsin.petitions.models import Signature
+
+    made = {}
+    for who, campaign, status in [
+        ("Their Secret", world["their_campaign"], False),
+        ("Our Open", world["our_campaign"], True),
+        ("Our Other", CampaignFactory(organization=world["ours"]), True),
+    ]:
+        petition = PetitionFactory(campaign=campaign, title=f"{who} Petition")
+        Signature.objects.create(petition=petition, email="s@example.org", name="Signer")
+        rsvp = RsvpFactory(
+            session__event__campaign=campaign,
+            session__event__title=f"{who} Meeting",
+            session__event__is_published=status,
+        )
+        gift = GiftFactory(fundraiser__campaign=campaign, fundraiser__title=f"{who} Fund")
+        made[who] = {
+            "petition": petition,
+            "event": rsvp.session.event,
+            "fundraiser": gift.fundraiser,
+        }
+    return made["Their Secret"]
+
+
+@pytest.mark.parametrize(
+    ("changelist", "ours", "theirs"),
+    [
+        ("admin:petitions_signature_changelist", "Our Open Petition", "Their Secret Petition"),
+        ("admin:events_rsvp_changelist", "Our Open Meeting", "Their Secret Meeting"),
+        ("admin:fundraising_gift_changelist", "Our Open Fund", "Their Secret Fund"),
+    ],
+)
+def test_list_filters_offer_only_our_own_records(
+    organizer_client, their_unpublished_work, changelist, ours, theirs
+):
+    page = organizer_client.get(reverse(changelist)).content.decode()
+    assert ours in page  # the filter is there, with our own rows
+    assert theirs not in page
+
+
+def test_view_on_site_redirects_only_to_our_own_records(
+    organizer_client, world, their_unpublished_work, admin_client
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    def view_on_site(client, obj):
+        content_type = ContentType.objects.get_for_model(obj)
+        return client.get(reverse("admin:view_on_site", args=[content_type.pk, obj.pk]))
+
+    ours = view_on_site(organizer_client, world["our_campaign"])
+    assert ours.status_code == 302
+    assert world["our_campaign"].slug in ours["Location"]
+    for obj in (
+        world["their_campaign"],
+        their_unpublished_work["event"],
+        their_unpublished_work["fundraiser"],
+    ):
+        response = view_on_site(organizer_client, obj)
+        assert response.status_code == 404
+        assert obj.slug not in response.content.decode()
+        # The installation's administrator still reaches every page.
+        assert view_on_site(admin_client, obj).status_code == 302
+    content_type = ContentType.objects.get_for_model(Campaign)
+    for object_id in ("not-a-number", "999999"):
+        missing = organizer_client.get(
+            reverse("admin:view_on_site", args=[content_type.pk, object_id])
+        )
+        assert missing.status_code == 404

@@ -3,12 +3,24 @@ import uuid
 import pytest
 import redis
 
+from tocsin.core.models import Switches
+
+
+@pytest.fixture
+def low_limits(db):
+    """The back office's limits set low enough to run into: two signatures per address a
+    minute, three per email domain an hour."""
+    switches, _created = Switches.objects.get_or_create(pk=1)
+    switches.signatures_per_ip_per_minute = 2
+    switches.signatures_per_domain_per_hour = 3
+    switches.save()
+    return switches
+
 
 @pytest.fixture(params=["database", "redis"])
-def limits_backend(request, settings):
-    """The rate limits counted in the database, then in the real local Redis; a few low
-    limits to run into."""
-    settings.TOCSIN_SIGN_LIMITS = {"ip": [[60, 2]], "domain": [[3600, 3]]}
+def limits_backend(request, settings, low_limits):
+    """The rate limits counted from the rows, then in the real local Redis (the shared cache
+    of several web servers)."""
     if request.param == "redis":
         url = "redis://127.0.0.1:6379/15"
         try:
@@ -16,5 +28,11 @@ def limits_backend(request, settings):
         except redis.ConnectionError:
             pytest.skip("no Redis on 127.0.0.1:6379 (CI starts one)")
         settings.REDIS_URL = url
-        settings.TOCSIN_REDIS_PREFIX = f"tocsin-test-{uuid.uuid4().hex[:8]}"
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": f"tocsin-test-{uuid.uuid4().hex[:8]}",
+            }
+        }
     return request.param

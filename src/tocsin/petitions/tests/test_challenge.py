@@ -3,6 +3,7 @@ import json
 
 import altcha
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from tocsin.petitions import challenge
@@ -49,6 +50,25 @@ def test_a_solved_challenge_counts_once_and_its_replay_is_held(client, petition)
     held = dict(Signature.objects.values_list("email", "held_at"))
     assert held["a@example.org"] is None
     assert held["b@example.org"] is not None
+
+
+def test_a_solution_is_accepted_once_across_every_process(client, petition):
+    """Each web worker has its own memory: what one worker saw must stop the others too."""
+    solved = solution_for(challenge.new_challenge())
+    assert challenge.solved(solved)
+    cache.clear()  # what another worker process, with its own local cache, would start with
+    assert not challenge.solved(solved)
+
+
+def test_a_solution_written_out_differently_is_still_the_same_solution(client, petition):
+    solved = solution_for(challenge.new_challenge())
+    decoded = json.loads(base64.b64decode(solved))
+    respelled = base64.b64encode(
+        json.dumps(dict(reversed(decoded.items())), indent=1).encode()
+    ).decode()
+    assert respelled != solved
+    assert challenge.solved(solved)
+    assert not challenge.solved(respelled)
 
 
 @pytest.mark.parametrize(

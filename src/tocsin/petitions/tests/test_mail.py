@@ -72,10 +72,10 @@ def abandon_the_queued_task(minutes_ago: int = 30) -> None:
 
 
 @pytest.mark.parametrize("died", ["before sending", "after sending"])
-def test_a_task_whose_worker_died_runs_again_and_one_mail_goes_out(client, smtp_server,
-                                                                   run_tasks, died):  # fmt: skip
-    from django.core.management import call_command
-
+def test_a_task_whose_worker_died_runs_again_and_one_mail_goes_out(
+    client, smtp_server, run_tasks, died
+):
+    from tocsin.core.scheduling import recover_tasks
     from tocsin.petitions.tasks import send_confirmation
 
     petition = PetitionFactory()
@@ -87,28 +87,18 @@ def test_a_task_whose_worker_died_runs_again_and_one_mail_goes_out(client, smtp_
     run_tasks()  # a running task is not picked up again by itself
     assert len(smtp_server.messages) == (1 if died == "after sending" else 0)
 
-    call_command("recover_tasks", after=600, verbosity=0)
+    recover_tasks(after=600)
     run_tasks()
     assert len(smtp_server.messages) == 1
 
 
 def test_a_task_still_within_its_time_is_left_to_its_worker(client, run_tasks):
-    from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
+
+    from tocsin.core.scheduling import recover_tasks
 
     petition = PetitionFactory()
     client.post(reverse("petitions:sign", kwargs={"slug": petition.campaign.slug}), form_data())
     abandon_the_queued_task(minutes_ago=1)
-    call_command("recover_tasks", after=600, verbosity=0)
+    recover_tasks(after=600)
     assert DBTaskResult.objects.get().status == "RUNNING"
-
-
-def test_recovering_tasks_refreshes_the_queue_statistics_after_a_surge(monkeypatch):
-    from django.db import connection
-
-    from tocsin.core.management.commands import recover_tasks
-
-    monkeypatch.setattr(recover_tasks, "SURGE_ROWS", 0)
-    assert recover_tasks.refresh_statistics_after_a_surge() == (connection.vendor == "postgresql")
-    monkeypatch.setattr(recover_tasks, "SURGE_ROWS", 10**12)
-    assert not recover_tasks.refresh_statistics_after_a_surge()

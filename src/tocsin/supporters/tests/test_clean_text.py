@@ -3,7 +3,7 @@ import unicodedata
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tocsin.supporters.forms import clean_text
+from tocsin.core.forms import clean_text
 
 
 @given(st.text())

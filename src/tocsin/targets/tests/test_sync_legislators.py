@@ -63,7 +63,7 @@ def test_members_offices_and_accounts_come_from_the_dataset(congress_dir):
     assert DatasetImport.objects.get(dataset="legislators").rows == members.count()
 
 
-def test_a_second_sync_keeps_organizers_corrections(congress_dir):
+def test_a_second_sync_keeps_the_administrators_corrections(congress_dir):
     sync(congress_dir)
     office = Office.objects.get(source_key="B001230-washington")
     office.phone_override = "202-555-0199"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "pages"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("c/<slug:slug>/", views.campaign_detail, name="campaign"),
+]

@@ -1,0 +1,36 @@
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from tocsin.districts.states import STATES
+
+
+class ScoreboardFilterForm(forms.Form):
+    """State and party filters for the whip count; the choices are what the scoreboard holds."""
+
+    state = forms.ChoiceField(label=_("State"), required=False)
+    party = forms.ChoiceField(label=_("Party"), required=False)
+
+    def __init__(self, *args, states=(), parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("All states"))] + [
+            (code, STATES[code].name if code in STATES else code) for code in sorted(states)
+        ]
+        self.fields["party"].choices = [("", _("All parties"))] + [
+            (party, party) for party in sorted(parties)
+        ]
+        for name in ("state", "party"):
+            self.fields[name].error_messages["invalid_choice"] = gettext(
+                "No target on this list matches that filter; showing everyone."
+            )
+
+
+class StanceImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "First line: target_id (Bioguide ID or Tocsin id) or name and state, stance, date, "
+            "source_url; optional source_title, publisher, summary. One problem refuses the "
+            "whole file."
+        ),
+    )
