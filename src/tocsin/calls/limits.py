@@ -1,6 +1,7 @@
-"""Rate limits on call reports, per client address and per campaign, each over a minute and an
-hour, counted in the cache on fixed windows (one short-lived counter per window), so every web
-process counts together when the cache is Redis.
+"""Rate limits on call reports: per client address on each campaign, and per campaign from
+everyone, each over a minute and an hour. They are counted in the cache on fixed windows (one
+short-lived counter per window), so every web process counts together when the cache is Redis.
+The client address is core.http.client_ip's, so behind a proxy each supporter has their own.
 
 A report over a limit is not counted, and the supporter is told so: a call report has nobody to
 review it, so holding it would only hide from the supporter that it was left out, and the call
@@ -60,9 +61,15 @@ def _counted(action_id: int, kind: str, value: str, seconds: int) -> int:
     """This report's place in the current fixed window (1 for the first)."""
     window = int(time.time()) // seconds
     key = f"calls:limit:{action_id}:{kind}:{seconds}:{window}:{value}"
-    cache.add(key, 0, timeout=seconds * 2)
+    # incr first: after a window's first report the counter is there, and add would only
+    # cost another round trip to Redis.
     try:
         return cache.incr(key)
-    except ValueError:  # expired between add and incr, or the cache is down
-        cache.set(key, 1, timeout=seconds * 2)
+    except ValueError:  # the window's first report, or the cache is down
+        pass
+    if cache.add(key, 1, timeout=seconds * 2):
+        return 1
+    try:
+        return cache.incr(key)  # another process added it in between
+    except ValueError:
         return 1

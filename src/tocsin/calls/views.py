@@ -284,7 +284,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             ),
         )
     next_url = _next_url(action, place, data)
-    refusal = _refusal(request, action, data)
+    refusal = _refusal(request, action)
     if refusal is not None:
         if CallReport.objects.filter(key=data["key"]).exists():
             # A double tap of a report already counted: on as if counted now.
@@ -308,7 +308,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponseRedirect(next_url)
 
 
-def _refusal(request: HttpRequest, action: CallAction, data: dict) -> tuple[int, str] | None:
+def _refusal(request: HttpRequest, action: CallAction) -> tuple[int, str] | None:
     """Why a well-formed report is not counted, as (status, message), or None to count it.
     The challenge comes first, so an unsolved one costs nothing against the limits."""
     if action.ask_for_challenge and not challenge.solved(request.POST.get("altcha", "")):
@@ -331,9 +331,7 @@ def _next_url(action: CallAction, place: Place, data: dict) -> str:
     if data["outcome"] in DEAD_LINE_OUTCOMES:
         tried = [*data["tried"], data["office"]]
         # Another office of the same person, at once, while the supporter is ready to call.
-        return (
-            _step_url(action, place, data["position"], tried=",".join(map(str, tried))) + "#call"
-        )
+        return _step_url(action, place, data["position"], tried=",".join(map(str, tried))) + "#call"
     next_position = data["position"] + 1
     if data["total"] is not None and next_position >= data["total"]:
         return _done_url(action, place)

@@ -98,6 +98,14 @@ class PartnershipInline(admin.TabularInline):
             kwargs["queryset"] = Organization.objects.all()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "organization":
+            # Another group's record is not this organizer's to open or edit.
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = widget.can_view_related = False
+        return field
+
 
 @admin.register(Campaign)
 class CampaignAdmin(OrganizationScopedAdmin):

@@ -116,7 +116,7 @@ class Partnership(models.Model):
     consent is asked for it only once one of its own organizers accepts."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for their answer")
+        PENDING = "pending", _("Not answered yet")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
 

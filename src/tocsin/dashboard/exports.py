@@ -41,6 +41,16 @@ def _withdrawn(organization_id: int, email_field: str):
     )
 
 
+def _consenting(organization_id: int, email_field: str):
+    """The person's consent to the organization is confirmed and not withdrawn: an answer
+    ticked on a form counts only once its address is confirmed."""
+    return models.Exists(
+        Consent.objects.current().filter(
+            organization_id=organization_id, supporter__email=models.OuterRef(email_field)
+        )
+    )
+
+
 def _consented(record: list, organization_id: int) -> bool:
     return any(
         isinstance(item, dict) and item.get("organization") == organization_id
@@ -181,7 +191,7 @@ def rsvps(campaign: Campaign):
     ]
     rows = (
         Rsvp.objects.filter(session__event__campaign=campaign)
-        .annotate(withdrawn=_withdrawn(org, "email"))
+        .annotate(consenting=_consenting(org, "email"))
         .order_by("pk")
         .values_list(
             "created_at",
@@ -189,8 +199,7 @@ def rsvps(campaign: Campaign):
             "session__title",
             "status",
             "guests",
-            "consents",
-            "withdrawn",
+            "consenting",
             "name",
             "email",
             "postcode",
@@ -205,11 +214,9 @@ def rsvps(campaign: Campaign):
             session,
             status,
             guests,
-            consents,
-            withdrawn,
+            ok,
             *personal,
         ) in rows.iterator(chunk_size=CHUNK):
-            ok = _consented(consents, org) and not withdrawn
             yield [
                 _local(answered, tz),
                 event,

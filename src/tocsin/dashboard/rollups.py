@@ -97,7 +97,7 @@ def _rows(kind: str):
         rows = Signature.objects.counted()
         moment, campaign = "confirmed_at", "petition__campaign_id"
     elif kind == Kind.RSVP:
-        rows = Rsvp.objects.exclude(status=Rsvp.Status.CANCELLED)
+        rows = Rsvp.objects.exclude(status__in=[Rsvp.Status.CANCELLED, Rsvp.Status.PENDING])
         moment, campaign = "created_at", "session__event__campaign_id"
     else:
         rows = Gift.objects.all()

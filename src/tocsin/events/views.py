@@ -43,7 +43,7 @@ def session_for(request: HttpRequest, slug: str, session_id: int) -> Session:
 def organizations_asking(event: Event) -> list[Organization]:
     organizations = [event.organization]
     if event.campaign:
-        organizations += [o for o in event.campaign.partners.all() if o != event.organization]
+        organizations += [o for o in event.campaign.accepted_partners() if o != event.organization]
     return organizations
 
 
@@ -116,7 +116,13 @@ def rsvp(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
                 )
     if session.is_full and not session.has_waitlist and refusal is None:
         refusal = REFUSALS[services.Refusal.FULL]
-    context = {"event": event, "session": session, "form": form, "refusal": refusal}
+    context = {
+        "event": event,
+        "session": session,
+        "form": form,
+        "refusal": refusal,
+        "asks_confirmation": services.needs_confirmation(session),
+    }
     status = 400 if (form.is_bound or (refusal and request.method == "POST")) else 200
     return render(request, "events/rsvp.html", context, status=status)
 

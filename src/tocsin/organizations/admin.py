@@ -26,9 +26,3 @@ class OrganizationAdmin(OrganizationScopedAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(pk__in=self.user_organizations(request))
-
-    def get_search_results(self, request, queryset, search_term):
-        # Partner groups are picked from every organization: their names are public.
-        if request.GET.get("field_name") == "partners":
-            queryset = Organization.objects.all()
-        return super().get_search_results(request, queryset, search_term)

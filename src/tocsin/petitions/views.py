@@ -32,7 +32,7 @@ def petition_and_organizations(request: HttpRequest, slug: str):
         return public.petition, list(public.organizations)
     petition = petition_for(request, slug)  # an organizer's preview of a draft
     campaign = petition.campaign
-    return petition, [campaign.organization, *campaign.partners.all()]
+    return petition, [campaign.organization, *campaign.accepted_partners()]
 
 
 @require_http_methods(["GET", "POST"])

@@ -284,6 +284,15 @@ TOCSIN_SCHEDULE = {
         "call": "tocsin.petitions.services.nightly_maintenance",
         "every": 86400,
     },
+    # Consents and RSVPs whose address nobody confirmed in time.
+    "forget-unconfirmed-consents": {
+        "call": "tocsin.supporters.services.forget_unconfirmed",
+        "every": 86400,
+    },
+    "forget-unconfirmed-rsvps": {
+        "call": "tocsin.events.services.forget_unconfirmed",
+        "every": 3600,
+    },
     "forget-stale-numbers": {
         "call": "tocsin.calls.telephony.forget_stale_numbers",
         "every": 60,

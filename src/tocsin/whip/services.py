@@ -175,7 +175,10 @@ class StanceImportError(ValueError):
 def targets_for_campaign(campaign: Campaign):
     """Whom an import may name: members of Congress, and the custom targets of the campaign's
     own organizations."""
-    organizations = [campaign.organization_id, *campaign.partners.values_list("pk", flat=True)]
+    organizations = [
+        campaign.organization_id,
+        *campaign.accepted_partners().values_list("pk", flat=True),
+    ]
     return Target.objects.filter(
         Q(kind=Target.Kind.LEGISLATOR) | Q(organization_id__in=organizations)
     )

@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                     "status",
                     models.CharField(
                         choices=[
-                            ("pending", "Waiting for their answer"),
+                            ("pending", "Not answered yet"),
                             ("accepted", "Accepted"),
                             ("declined", "Declined"),
                         ],

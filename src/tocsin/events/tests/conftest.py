@@ -8,8 +8,7 @@ from tocsin.events.factories import SessionFactory
 def seats_at_once(monkeypatch):
     """Answers take their seat at once, however full the session: for tests of the seats and
     the waitlist themselves (test_confirm_by_mail.py tests when a mail is asked for first)."""
-    monkeypatch.setattr(services, "CONFIRM_BELOW_SEATS", 0)
-    monkeypatch.setattr(services, "CONFIRM_BELOW_FRACTION", 0)
+    monkeypatch.setattr(services, "needs_confirmation", lambda session, party=1: False)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from django_tasks_db.models import DBTaskResult
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tocsin.campaigns.factories import CampaignFactory
+from tocsin.campaigns.factories import CampaignFactory, PartnershipFactory
 from tocsin.organizations.factories import OrganizationFactory
 from tocsin.supporters.models import Consent, Supporter
 from tocsin.supporters.services import unsubscribe_path
@@ -15,7 +15,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def campaign():
     campaign = CampaignFactory(status="live", organization=OrganizationFactory(name="SOA Watch"))
-    campaign.partners.add(OrganizationFactory(name="Honduras Solidarity Network"))
+    PartnershipFactory(
+        campaign=campaign,
+        organization=OrganizationFactory(name="Honduras Solidarity Network"),
+        accepted=True,
+    )
     return campaign
 
 
@@ -28,7 +32,7 @@ def consent_key(organization):
 
 
 def test_joining_records_each_ticked_consent_with_its_wording_and_time(client, campaign):
-    partner = campaign.partners.get()
+    partner = campaign.accepted_partners().get()
     response = client.post(
         join_url(campaign),
         {

@@ -193,3 +193,31 @@ def test_bad_input_on_the_person_page_is_refused_clearly(client):
     response = client.post(person_url(), {"email": "not an address", "erase": "1"})
     assert response.status_code == 400
     assert "email address" in response.content.decode()
+
+
+def test_an_erased_signer_is_not_listed_as_consenting_whatever_the_spelling(client):
+    from tocsin.dashboard import exports
+
+    campaign = CampaignFactory(status="live")
+    organization = campaign.organization
+    Signature.objects.create(
+        petition=PetitionFactory(campaign=campaign),
+        email=ANA,
+        name="Ana López",
+        consents=[{"organization": organization.pk, "wording": "Yes"}],
+        confirmed_at=timezone.now(),
+    )
+    ana = SupporterFactory(email=ANA, name="Ana López")
+    ConsentFactory(supporter=ana, organization=organization)
+    _header, lines = exports.signatures(campaign)
+    [row] = list(lines)
+    assert "Ana López" in row
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "a long pass")
+    client.force_login(admin)
+    client.post(person_url(), {"email": "Ana.Lopez+whatever@googlemail.com", "erase": "1"})
+    _header, lines = exports.signatures(campaign)
+    [row] = list(lines)
+    assert "Ana López" not in row
+    assert ANA not in row
+    assert all(not rows for rows in export_person(ANA).values())

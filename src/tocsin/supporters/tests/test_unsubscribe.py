@@ -162,3 +162,21 @@ def test_the_welcome_mail_unsubscribes_in_one_click_before_and_after_confirming(
     # A confirmation pressed after unsubscribing brings nothing back.
     client.post(confirm)
     assert not Consent.objects.current().exists()
+
+
+def test_links_mailed_before_they_named_their_kind_still_unsubscribe(client, campaign):
+    from django.core import signing
+
+    from tocsin.supporters.factories import ConsentFactory
+    from tocsin.supporters.services import UNSUBSCRIBE_SALT
+
+    consent = ConsentFactory(organization=campaign.organization)
+    token = signing.dumps(
+        {"s": consent.supporter.pk, "o": [campaign.organization.pk]},
+        salt=UNSUBSCRIBE_SALT,
+        compress=True,
+    )
+    assert (
+        post_like_a_mail_client(reverse("supporters:unsubscribe", args=[token])).status_code == 200
+    )
+    assert not Consent.objects.current().exists()

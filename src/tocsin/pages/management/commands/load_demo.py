@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tocsin.calls.models import CallAction
-from tocsin.campaigns.models import Campaign, CampaignTarget, Demand, Source
+from tocsin.campaigns.models import Campaign, CampaignTarget, Demand, Partnership, Source
 from tocsin.events.demo import load_demo_events
 from tocsin.fundraising.demo import load_fighting_fund
 from tocsin.organizations.models import Membership, Organization
@@ -262,7 +262,14 @@ class Command(BaseCommand):
         campaign, _created = Campaign.objects.update_or_create(
             slug=slug, defaults={"organization": organization, **fields}
         )
-        campaign.partners.set(partners)
+        # The demo's partners have said yes, as a real partner does in the back office.
+        campaign.partnerships.exclude(organization__in=partners).delete()
+        for partner in partners:
+            Partnership.objects.update_or_create(
+                campaign=campaign,
+                organization=partner,
+                defaults={"status": Partnership.Status.ACCEPTED, "answered_at": timezone.now()},
+            )
         # Updated in place: call reports and tallies point at demands.
         for position, text in enumerate(demands, 1):
             Demand.objects.update_or_create(
