@@ -24,6 +24,19 @@ class SwitchesAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            _("Call reports (over a limit a report is not counted, and the caller is told)"),
+            {
+                "fields": [
+                    ("call_reports_per_ip_per_minute", "call_reports_per_ip_per_hour"),
+                    ("call_reports_per_campaign_per_minute", "call_reports_per_campaign_per_hour"),
+                ]
+            },
+        ),
+        (
+            _("Joining and answering events (over a limit the form asks to try later)"),
+            {"fields": [("joins_per_ip_per_hour", "rsvps_per_ip_per_hour")]},
+        ),
         (_("Counts"), {"fields": ["count_refresh_seconds"]}),
     ]
 

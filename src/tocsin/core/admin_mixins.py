@@ -1,5 +1,5 @@
 class ReadOnlyAdminMixin:
-    """For records the back office shows but nobody edits by hand (syncs and the worker own them)."""
+    """For records the back office shows but nobody edits by hand (the syncs own them)."""
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -41,6 +41,26 @@ class Switches(models.Model):
     signatures_per_country_per_hour = models.PositiveIntegerField(
         _("signatures per country per hour"), default=100_000
     )
+    call_reports_per_ip_per_minute = models.PositiveIntegerField(
+        _("call reports per IP address per minute, on each campaign"), default=20
+    )
+    call_reports_per_ip_per_hour = models.PositiveIntegerField(
+        _("call reports per IP address per hour, on each campaign"), default=400
+    )
+    call_reports_per_campaign_per_minute = models.PositiveIntegerField(
+        _("call reports per campaign per minute"), default=300
+    )
+    call_reports_per_campaign_per_hour = models.PositiveIntegerField(
+        _("call reports per campaign per hour"), default=6_000
+    )
+    joins_per_ip_per_hour = models.PositiveIntegerField(
+        _("joins per IP address per hour, on each campaign"),
+        default=20,
+        help_text=_("Generous: people at one meeting may share one connection."),
+    )
+    rsvps_per_ip_per_hour = models.PositiveIntegerField(
+        _("answers per IP address per hour, for each event session"), default=10
+    )
     count_refresh_seconds = models.PositiveSmallIntegerField(
         _("seconds a public count may be stale"),
         default=5,
@@ -53,6 +73,19 @@ class Switches(models.Model):
 
     def __str__(self) -> str:
         return str(_("Switches and limits"))
+
+    def call_report_limits(self) -> dict[str, list[tuple[int, int]]]:
+        """{kind: [(window seconds, most reports in it), …]}; over a limit, not counted."""
+        return {
+            "ip": [
+                (60, self.call_reports_per_ip_per_minute),
+                (3600, self.call_reports_per_ip_per_hour),
+            ],
+            "campaign": [
+                (60, self.call_reports_per_campaign_per_minute),
+                (3600, self.call_reports_per_campaign_per_hour),
+            ],
+        }
 
     def signing_limits(self) -> dict[str, list[tuple[int, int]]]:
         """{kind: [(window seconds, most signatures in it), …]}; over a limit, held for

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tocsin.campaigns.models import Campaign
 from tocsin.organizations.models import Organization
-from tocsin.supporters.limits import HourlyLimit, per_client
+from tocsin.supporters.limits import rsvp_limit
 
 from . import services
 from .forms import RsvpForm
@@ -61,11 +60,6 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "feed_url": reverse("events:organization-feed", args=[event.organization.slug]),
     }
     return render(request, "events/detail.html", context)
-
-
-def rsvp_limit(request: HttpRequest, session: Session) -> HourlyLimit:
-    most = getattr(settings, "TOCSIN_RSVPS_PER_IP_PER_HOUR", 10)
-    return per_client(request, f"rsvp:{session.pk}", most)
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,17 +4,15 @@ hour (the numbers are in the back office's switches, core.models.Switches).
 Without Redis the check counts the petition's recent signatures through an index, stopping
 at the limit, so its cost does not grow with a campaign's size. With `REDIS_URL` the counts
 live in the shared cache, one short-lived counter per window, so several web servers count
-together; while Redis is down, the rows are counted again. A signature over a limit is not refused: it is held for review, quietly.
+together (core.ratelimits); while Redis is down, the rows are counted again. A signature
+over a limit is not refused: it is held for review, quietly.
 """
-
-import hashlib
-import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from tocsin.core import switches
+from tocsin.core import ratelimits, switches
 
 from .models import PetitionAction, Signature
 
@@ -32,7 +30,8 @@ def over_limit(petition: PetitionAction, *, ip_hash: str, domain: str, country: 
             continue
         for seconds, most in windows:
             if settings.REDIS_URL and not _cache_is_down():
-                held |= _counted_in_cache(petition.pk, kind, values[kind], seconds) > most
+                scope = f"sign:{petition.pk}:{kind}"
+                held |= ratelimits.hit(scope, values[kind], seconds) > most
             else:
                 held |= _recent_rows(petition, kind, values[kind], seconds, most) >= most
     return held
@@ -51,17 +50,3 @@ def _recent_rows(petition: PetitionAction, kind: str, value: str, seconds: int, 
     )
     # Sliced: only whether the limit is reached matters, not by how much.
     return recent.values("pk")[:most].count()
-
-
-def _counted_in_cache(petition_id: int, kind: str, value: str, seconds: int) -> int:
-    """This signature's place in the current fixed window (1 for the first)."""
-    window = int(time.time()) // seconds
-    # Hashed: a domain may be longer than a cache key may be.
-    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
-    key = f"petitions:limit:{petition_id}:{kind}:{seconds}:{window}:{digest}"
-    cache.add(key, 0, timeout=seconds * 2)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=seconds * 2)
-        return 1

@@ -8,8 +8,9 @@ import pytest
 import redis
 from django.urls import reverse
 
-from tocsin.calls import limits, services
+from tocsin.calls import services
 from tocsin.calls.models import CallReport, Outcome
+from tocsin.core import ratelimits, switches
 from tocsin.petitions import challenge
 from tocsin.petitions.tests.test_challenge import solution_for
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def one_window(monkeypatch):
     """Every request of a test falls in the same fixed window, whatever the clock says."""
-    monkeypatch.setattr(limits, "time", types.SimpleNamespace(time=lambda: 1_800_000_000.0))
+    monkeypatch.setattr(ratelimits, "time", types.SimpleNamespace(time=lambda: 1_800_000_000.0))
 
 
 @pytest.fixture
@@ -70,7 +71,7 @@ def shared_cache(request, settings):
 def test_forty_forged_reports_from_one_address_count_only_up_to_its_limit(
     shared_cache, reports, desk_action, settings
 ):
-    settings.TOCSIN_CALL_REPORTS_PER_IP_PER_MINUTE = 10
+    switches.change(call_reports_per_ip_per_minute=10)
     action, desk, _office = desk_action
     answers = [reports().status_code for _ in range(40)]
     assert answers.count(302) == 10
@@ -82,7 +83,7 @@ def test_forty_forged_reports_from_one_address_count_only_up_to_its_limit(
 
 
 def test_over_the_limit_the_supporter_is_told_plainly_and_can_go_on(reports, settings):
-    settings.TOCSIN_CALL_REPORTS_PER_IP_PER_MINUTE = 1
+    switches.change(call_reports_per_ip_per_minute=1)
     assert reports().status_code == 302
     refused = reports()
     assert refused.status_code == 429
@@ -93,7 +94,7 @@ def test_over_the_limit_the_supporter_is_told_plainly_and_can_go_on(reports, set
 
 
 def test_a_repeat_of_a_counted_report_is_not_refused_over_the_limit(reports, settings):
-    settings.TOCSIN_CALL_REPORTS_PER_IP_PER_MINUTE = 1
+    switches.change(call_reports_per_ip_per_minute=1)
     key = uuid.uuid4()
     first = reports(key=key)
     again = reports(key=key)  # a double tap
@@ -103,12 +104,12 @@ def test_a_repeat_of_a_counted_report_is_not_refused_over_the_limit(reports, set
 
 
 def test_the_hourly_limit_per_address(reports, settings):
-    settings.TOCSIN_CALL_REPORTS_PER_IP_PER_HOUR = 3
+    switches.change(call_reports_per_ip_per_hour=3)
     assert [reports().status_code for _ in range(5)] == [302, 302, 302, 429, 429]
 
 
 def test_many_addresses_together_are_held_to_the_campaign_s_limit(reports, settings):
-    settings.TOCSIN_CALL_REPORTS_PER_CAMPAIGN_PER_MINUTE = 15
+    switches.change(call_reports_per_campaign_per_minute=15)
     answers = [reports(ip=f"198.51.100.{n}").status_code for n in range(1, 41)]
     assert answers.count(302) == 15
     assert CallReport.objects.count() == 15
@@ -119,7 +120,7 @@ def test_another_campaign_is_not_held_by_this_one_s_limit(reports, settings, cli
     from tocsin.campaigns.factories import CampaignTargetFactory
     from tocsin.targets.factories import CustomTargetFactory, OfficeFactory
 
-    settings.TOCSIN_CALL_REPORTS_PER_CAMPAIGN_PER_MINUTE = 2
+    switches.change(call_reports_per_campaign_per_minute=2)
     for _ in range(3):
         reports(ip="198.51.100.1")
     other = CallActionFactory()
@@ -146,7 +147,7 @@ def test_behind_the_proxy_each_client_has_its_own_limit(reports, settings):
     """Behind nginx every request comes from the proxy's address: the limit must count the
     client named in X-Forwarded-For, or one busy supporter would stop everyone."""
     settings.TOCSIN_TRUSTED_PROXIES = 1
-    settings.TOCSIN_CALL_REPORTS_PER_IP_PER_MINUTE = 2
+    switches.change(call_reports_per_ip_per_minute=2)
     proxy = "127.0.0.1"
 
     def from_client(address):
@@ -157,7 +158,7 @@ def test_behind_the_proxy_each_client_has_its_own_limit(reports, settings):
 
 
 def test_reports_over_the_limit_write_nothing(reports, settings):
-    settings.TOCSIN_CALL_REPORTS_PER_IP_PER_MINUTE = 0
+    switches.change(call_reports_per_ip_per_minute=0)
     assert reports().status_code == 429
     assert not CallReport.objects.exists()
 

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tocsin.core import switches
 from tocsin.events import services
 from tocsin.events.factories import SessionFactory
 from tocsin.events.models import Rsvp, Session
@@ -186,7 +187,7 @@ def test_a_filled_honeypot_is_refused_and_changes_nothing(client):
 
 
 def test_answers_from_one_address_are_limited_per_session(client, settings):
-    settings.TOCSIN_RSVPS_PER_IP_PER_HOUR = 2
+    switches.change(rsvps_per_ip_per_hour=2)
     session = SessionFactory(capacity=50)
     for n in range(2):
         response = client.post(

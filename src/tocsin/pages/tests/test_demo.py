@@ -25,9 +25,7 @@ def test_the_demo_loads_offline_and_again_without_duplicates(client):
     assert Campaign.objects.get(slug="hr-1299-berta-caceres-act").demands.count() == 3
     assert Target.objects.filter(bioguide_id="B001230").count() == 1
 
-    assert [o.name for o in baldwin_campaign.accepted_partners()] == [
-        "Honduras Solidarity Network"
-    ]
+    assert [o.name for o in baldwin_campaign.accepted_partners()] == ["Honduras Solidarity Network"]
     page = client.get(baldwin_campaign.get_absolute_url()).content.decode()
     assert "Tammy Baldwin" in page
     assert "Honduras Solidarity Network" in page  # a partner that accepted is named

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tocsin.campaigns.factories import CampaignFactory
+from tocsin.core import switches
 from tocsin.organizations.factories import OrganizerFactory
 from tocsin.supporters import services
 from tocsin.supporters.models import Consent, Supporter
@@ -154,7 +155,7 @@ def test_the_honeypot_is_hidden_from_people(client, campaign):
 
 
 def test_joins_from_one_address_are_limited_per_hour(client, campaign, settings):
-    settings.TOCSIN_JOINS_PER_IP_PER_HOUR = 3
+    switches.change(joins_per_ip_per_hour=3)
     for n in range(3):
         assert (
             join(client, campaign, f"p{n}@example.org", REMOTE_ADDR="203.0.113.7").status_code
