@@ -305,3 +305,7 @@ TOCSIN_SCHEDULE = {
     "sync-legislators": {"call": "tocsin.targets.services.sync_legislators", "every": 7 * 86400},
     "sync-districts": {"call": "tocsin.districts.sync.sync_districts", "every": 7 * 86400},
 }
+
+# The call reports' indexes carry extra columns on PostgreSQL (counts read only the index);
+# SQLite builds them without those columns, which is all it needs.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
