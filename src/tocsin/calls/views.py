@@ -16,10 +16,9 @@ from tocsin.campaigns.forms import (
     zip_not_found_message,
 )
 from tocsin.campaigns.models import Campaign
-from tocsin.core import switches
+from tocsin.core import challenge, switches
 from tocsin.core.http import client_ip
 from tocsin.districts import services as districts
-from tocsin.petitions import challenge
 from tocsin.targets.delegations import house_members_by_district
 
 from . import limits, places, services, telephony

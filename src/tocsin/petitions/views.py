@@ -8,10 +8,10 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tocsin.campaigns.models import Campaign
-from tocsin.core import switches
+from tocsin.core import challenge, switches
 from tocsin.core.http import client_ip
 
-from . import challenge, services
+from . import services
 from .forms import SignForm
 from .models import PetitionAction
 

@@ -136,7 +136,7 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # tests point the clie
 # Signatures of petitions closed this many days ago keep only what the counts need.
 TOCSIN_ANONYMISE_AFTER_DAYS = env.int("TOCSIN_ANONYMISE_AFTER_DAYS", default=90)
 
-# The optional proof-of-work challenge (petitions/challenge.py): the largest number a browser
+# The optional proof-of-work challenge (core/challenge.py): the largest number a browser
 # may have to try; about 1 s of work on an ordinary phone at the default.
 TOCSIN_ALTCHA_MAX_NUMBER = env.int("TOCSIN_ALTCHA_MAX_NUMBER", default=50_000)
 

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from tocsin.calls import services
 from tocsin.calls.models import CallReport, Outcome
-from tocsin.core import ratelimits, switches
-from tocsin.petitions import challenge
+from tocsin.core import challenge, ratelimits, switches
 from tocsin.petitions.tests.test_challenge import solution_for
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from tocsin.petitions import challenge
+from tocsin.core import challenge
 from tocsin.petitions.factories import PetitionFactory
 from tocsin.petitions.models import Signature
 from tocsin.petitions.tests.test_signing import form_data

@@ -1,11 +1,12 @@
 """An optional proof-of-work challenge (ALTCHA, self-hosted) that organizers switch on when a
-petition is under automated attack.
+petition or a call action is under automated attack.
 
 The browser spends a fraction of a second finding a number whose hash matches; a bot that
-signs thousands of times spends that for each. Nothing leaves the site: the widget and its
+sends thousands of forms spends that for each. Nothing leaves the site: the widget and its
 worker are served from our own static files and the challenge is made and checked here.
-Each solution is accepted once. A signature without a valid solution (no JavaScript, a bot,
-a replayed solution) is not refused but held for review, like one over a rate limit.
+Each solution is accepted once, across every process (core.tokens). What a form without a
+valid solution gets is its action's choice: a signature is held for review, not refused; a
+call report is not counted, and the caller is told.
 """
 
 import base64
