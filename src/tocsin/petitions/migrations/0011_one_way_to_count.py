@@ -13,8 +13,8 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=models.Q(
                     ("confirmed_at__isnull", False),
-                    ("invalidated_at__isnull", True),
                     ("held_at__isnull", True),
+                    ("invalidated_at__isnull", True),
                 ),
                 fields=["petition", "confirmed_at"],
                 name="counted_signatures",
