@@ -17,10 +17,10 @@ def low_limits(db):
     return switches
 
 
-@pytest.fixture(params=["database", "redis"])
+@pytest.fixture(params=["memory", "redis"])
 def limits_backend(request, settings, low_limits):
-    """The rate limits counted from the rows, then in the real local Redis (the shared cache
-    of several web servers)."""
+    """The rate limits counted in this process's cache, then in the real local Redis (shared
+    by several web servers)."""
     if request.param == "redis":
         url = "redis://127.0.0.1:6379/15"
         try:

@@ -1,3 +1,5 @@
+import types
+
 import pytest
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -51,11 +53,15 @@ def test_limits_count_per_petition(client, limits_backend):
     assert not Signature.objects.filter(held_at__isnull=False).exists()
 
 
-def test_signatures_older_than_the_window_do_not_count(client, low_limits):
+def test_a_new_window_starts_counting_again(client, low_limits, monkeypatch):
+    from tocsin.core import ratelimits
+
     petition = PetitionFactory()
+    now = 1_800_000_000.0
+    monkeypatch.setattr(ratelimits, "time", types.SimpleNamespace(time=lambda: now))
     for n in range(2):
         sign_from(client, petition, f"old{n}@example.org", "203.0.113.7")
-    Signature.objects.update(created_at=Signature.objects.first().created_at.replace(year=2020))
+    monkeypatch.setattr(ratelimits, "time", types.SimpleNamespace(time=lambda: now + 60))
     sign_from(client, petition, "new@example.org", "203.0.113.7")
     assert not Signature.objects.filter(held_at__isnull=False).exists()
 
