@@ -97,6 +97,7 @@ from tocsin.districts.models import DistrictBoundary  # noqa: E402
 from tocsin.events.models import Event, Rsvp, Session  # noqa: E402
 from tocsin.fundraising.models import Fundraiser, Gift  # noqa: E402
 from tocsin.organizations.models import Membership, Organization  # noqa: E402
+from tocsin.organizations.roles import ensure_organizers_group  # noqa: E402
 from tocsin.petitions.models import PetitionAction, Signature  # noqa: E402
 from tocsin.targets.models import Office, Target  # noqa: E402
 
@@ -161,6 +162,7 @@ class Bench:
         organization = Organization.objects.create(slug="bench", name="Bench")
         self.user = get_user_model().objects.create(username="bench-organizer", is_staff=True)
         Membership.objects.create(organization=organization, user=self.user)
+        self.user.groups.add(ensure_organizers_group())  # what an organizer may see
         self.campaign = Campaign.objects.create(
             organization=organization,
             title="A million actions",

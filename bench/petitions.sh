@@ -22,7 +22,7 @@ PORT=${PORT:-8767}
 DATABASE=tocsin_bench_petitions
 source bench/support/common.sh
 if [[ $ENGINE == postgresql ]]; then export REDIS_URL=${REDIS_URL-redis://127.0.0.1:6379/14}; fi
-LIFT_SIGNING_LIMITS=1 LOAD_DISTRICTS=1 start_server
+LIFT_LIMITS=1 LOAD_DISTRICTS=1 start_server
 
 SLUG=no-spyware-for-honduras
 open_form "$BASE/c/$SLUG/sign/"

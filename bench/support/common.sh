@@ -52,7 +52,7 @@ start_server() {
     $BIN/tocsin sync-districts >/dev/null
   fi
   # Running processes cache the switches for a while: set them before gunicorn starts.
-  [[ -z ${LIFT_SIGNING_LIMITS:-} ]] || lift_signing_limits
+  [[ -z ${LIFT_LIMITS:-} ]] || lift_limits
   # gunicorn's log and Django's (its errors and tracebacks) in one file.
   $BIN/gunicorn tocsin.wsgi --workers "$WORKERS" --threads "$GUNICORN_THREADS" \
     --bind "127.0.0.1:$PORT" --log-level warning 2>"$WORK/errors.log" &
@@ -64,13 +64,12 @@ start_server() {
 }
 
 # What organizers do on the switches page when a campaign goes viral; here one address
-# (127.0.0.1) stands for every signer, so the limits must not hold any signature back.
-lift_signing_limits() {
+# (127.0.0.1) stands for every supporter, so no limit may hold back or refuse anything.
+lift_limits() {
   $BIN/tocsin shell -c "
+from tocsin.core import switches
 from tocsin.core.models import Switches
-Switches.objects.filter(pk=1).update(**{
-    f.name: 10**9 for f in Switches._meta.fields if f.name.startswith('signatures_per_')
-})"
+switches.change(**{f.name: 10**9 for f in Switches._meta.fields if '_per_' in f.name})"
 }
 
 stop_server() {
