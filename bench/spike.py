@@ -10,31 +10,23 @@ every signer pressed Confirm the count shown equals the rows.
     .venv/bin/python bench/spike.py --redis redis://127.0.0.1:6379/12
 
 Uses a fresh database `tocsin_bench_spike` on 127.0.0.1:5432 and a mail server on loopback.
-Without --redis, as a one-server install without Redis: each process caches in its own
-memory and the signing limits count recent rows. --redis names a Redis database the drill
+Without --redis, as a one-server install without Redis: each process caches, and counts the
+signing limits, in its own memory. --redis names a Redis database the drill
 empties first (the shared cache; the limits count in it). Stops by itself after --timeout
 seconds whatever happens. Exits 1 if any promise was broken.
 """
 
 import argparse
 import os
-import secrets
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent / "support"))
+import drill
+
 DATABASE = "tocsin_bench_spike"
-
-
-def fresh_database(name: str) -> None:
-    for statement in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
-        subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", statement],
-            check=True,
-            capture_output=True,
-        )
 
 
 def main() -> int:
@@ -51,34 +43,9 @@ def main() -> int:
     clients = args.clients or (8 if args.quick else 64)
     timeout = args.timeout or (300 if args.quick else 3600)
 
-    fresh_database(DATABASE)
-    if args.redis:
-        import redis
-
-        redis.Redis.from_url(args.redis).flushdb()
     folder = Path(tempfile.mkdtemp(prefix="tocsin-spike-"))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="tocsin.settings.production",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        TOCSIN_VAR_DIR=str(folder),
-        REDIS_URL=args.redis,
-        LOG_LEVEL="WARNING",
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from tocsin.petitions.models import PetitionAction, Signature
+    petition = drill.prepare(DATABASE, folder, args.redis)
     from tocsin.petitions.tests.spike import run_spike
-
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", organizer_password=secrets.token_urlsafe(16), verbosity=0)
-    petition = PetitionAction.objects.get(campaign__slug="no-spyware-for-honduras")
-    Signature.objects.filter(petition=petition).delete()  # the demo's; only the drill's count
 
     started = time.monotonic()
     report = run_spike(

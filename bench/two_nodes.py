@@ -17,12 +17,13 @@ seconds whatever happens. Exits 1 if any promise was broken.
 
 import argparse
 import os
-import secrets
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "support"))
+import drill
 
 DATABASE = "tocsin_bench_two_nodes"
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -40,38 +41,9 @@ def main() -> int:
     clients = args.clients or (8 if args.quick else 32)
     timeout = args.timeout or (300 if args.quick else 2400)
 
-    for statement in (f"DROP DATABASE IF EXISTS {DATABASE}", f"CREATE DATABASE {DATABASE}"):
-        subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", statement],
-            check=True,
-            capture_output=True,
-        )
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
     folder = Path(tempfile.mkdtemp(prefix="tocsin-two-nodes-"))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="tocsin.settings.production",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        TOCSIN_VAR_DIR=str(folder / "drill"),
-        REDIS_URL=REDIS_URL,
-        LOG_LEVEL="WARNING",
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from tocsin.petitions.models import PetitionAction, Signature
+    petition = drill.prepare(DATABASE, folder / "drill", REDIS_URL)
     from tocsin.petitions.tests.spike import run_spike
-
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", organizer_password=secrets.token_urlsafe(16), verbosity=0)
-    petition = PetitionAction.objects.get(campaign__slug="no-spyware-for-honduras")
-    Signature.objects.filter(petition=petition).delete()  # the demo's; only the drill's count
 
     started = time.monotonic()
     report = run_spike(

@@ -20,6 +20,30 @@ def forget_cached_facts():
     cache.clear()
 
 
+@pytest.fixture
+def local_redis(settings) -> str:
+    """Point the cache and the rate-limit counters at the real local Redis, as several web
+    servers share it, under a prefix of this test's own (skipped where there is no Redis)."""
+    import uuid
+
+    import redis
+
+    from tocsin.settings.base import caches_for
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_timeout=1).ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379 (CI starts one)")
+    settings.REDIS_URL = url
+    caches = caches_for(url)
+    caches["default"]["KEY_PREFIX"] = f"tocsin-test-{uuid.uuid4().hex[:8]}"
+    settings.CACHES = caches
+    # Not cleared afterwards: clearing flushes the whole Redis database, which other tests may
+    # be using; the prefix keeps this test's keys apart, and they expire on their own.
+    return url
+
+
 @pytest.fixture(scope="session")
 def shared_data_dir() -> Path:
     """The public datasets beside the checkout (../shared/data), or TOCSIN_DATA_DIR."""

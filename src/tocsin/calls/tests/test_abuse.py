@@ -5,7 +5,6 @@ import types
 import uuid
 
 import pytest
-import redis
 from django.urls import reverse
 
 from tocsin.calls import services
@@ -46,24 +45,11 @@ def reports(client, desk_action):
 
 
 @pytest.fixture(params=["memory", "redis"])
-def shared_cache(request, settings):
-    """The counters in each process's memory, then in the real local Redis (the cache several
-    web servers share; Redis counts differently: incr on a missing key is refused)."""
+def shared_cache(request):
+    """The counters in each process's memory, then in the real local Redis (what several web
+    servers share)."""
     if request.param == "redis":
-        url = "redis://127.0.0.1:6379/15"
-        try:
-            redis.Redis.from_url(url, socket_timeout=1).ping()
-        except redis.ConnectionError:
-            pytest.skip("no Redis on 127.0.0.1:6379 (CI starts one)")
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "tocsin.core.caching.ForgivingRedisCache",
-                "LOCATION": url,
-                "KEY_PREFIX": f"tocsin-test-{uuid.uuid4().hex[:8]}",
-            }
-        }
-    # Not cleared afterwards: clearing flushes the whole Redis database, which other tests may
-    # be using; this run's prefix keeps its counters apart, and they expire on their own.
+        request.getfixturevalue("local_redis")
     return request.param
 
 

@@ -1,7 +1,4 @@
-import uuid
-
 import pytest
-import redis
 
 from tocsin.core.models import Switches
 
@@ -18,21 +15,9 @@ def low_limits(db):
 
 
 @pytest.fixture(params=["memory", "redis"])
-def limits_backend(request, settings, low_limits):
+def limits_backend(request, low_limits):
     """The rate limits counted in this process's cache, then in the real local Redis (shared
     by several web servers)."""
     if request.param == "redis":
-        url = "redis://127.0.0.1:6379/15"
-        try:
-            redis.Redis.from_url(url, socket_timeout=1).ping()
-        except redis.ConnectionError:
-            pytest.skip("no Redis on 127.0.0.1:6379 (CI starts one)")
-        settings.REDIS_URL = url
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": url,
-                "KEY_PREFIX": f"tocsin-test-{uuid.uuid4().hex[:8]}",
-            }
-        }
+        request.getfixturevalue("local_redis")
     return request.param
