@@ -7,6 +7,7 @@ from tocsin.core.privacy import keyed_hash
 from tocsin.organizations.scoping import OrganizationScopedAdmin
 from tocsin.targets.models import Target
 
+from . import services
 from .models import BlockedNumber, CallAction, ScriptVariant
 from .telephony import ConnectRefused, normalize_phone
 
@@ -59,10 +60,30 @@ class CallActionAdmin(OrganizationScopedAdmin):
                 ),
             },
         ),
+        (
+            _("Counts so far"),
+            {
+                "fields": ["calls_made", "attempts_not_through"],
+                "description": _(
+                    "The public count shows calls made only: talked to someone or left a "
+                    "message. Busy lines, no answer and full voicemail are attempts."
+                ),
+            },
+        ),
         (_("Share step"), {"fields": ["share_text", "hashtags", "mention_fallback"]}),
         (_("Forged reports"), {"fields": ["ask_for_challenge"]}),
         (_("Click-to-call"), {"fields": ["click_to_call", "calls_per_phone_per_hour"]}),
     ]
+
+    readonly_fields = ["calls_made", "attempts_not_through"]
+
+    @admin.display(description=_("calls made (the public count)"))
+    def calls_made(self, action: CallAction) -> int:
+        return services.call_count(action) if action.pk else 0
+
+    @admin.display(description=_("attempts that did not get through"))
+    def attempts_not_through(self, action: CallAction) -> int:
+        return services.attempt_count(action) if action.pk else 0
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "campaign":

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tocsin.campaigns.forms import PlaceCleaning
 from tocsin.core.forms import PlainTextField
+from tocsin.supporters.forms import JoinForm
+from tocsin.supporters.services import clean_source
 
 from . import places
 from .models import CallerAnswer, Outcome
@@ -64,6 +66,8 @@ class ReportForm(forms.Form):
     target = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     office = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     tried = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The `?source=` code the flow was opened with, stored on the report.
+    source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     # Sent by the button tapped; the page renders the buttons itself, not this widget.
     outcome = forms.ChoiceField(
         choices=Outcome.choices,
@@ -89,6 +93,9 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["demands"].choices = [(d.pk, d.text) for d in demands]
 
+    def clean_source(self) -> str:
+        return clean_source(self.cleaned_data["source"])
+
     def clean_tried(self) -> list[int]:
         return tried_offices(self.cleaned_data["tried"])
 
@@ -107,3 +114,16 @@ class ReportForm(forms.Form):
                 code="stale",
             )
         return form.cleaned_data
+
+
+class CallerForm(JoinForm):
+    """The thank-you page's optional ask: an address to put this round's calls on, and a
+    consent for each group asking, each optional. Joining's form, without its name and
+    postcode."""
+
+    consent_required = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["name"]
+        del self.fields["postcode"]

@@ -144,6 +144,9 @@ class Outcome(models.TextChoices):
 
 
 DEAD_LINE_OUTCOMES = (Outcome.BUSY, Outcome.VOICEMAIL_FULL)
+# What the public count calls "calls made": the supporter reached a person or a mailbox. The
+# dead lines are attempts, shown to organizers only; a skip is neither.
+COUNTED_OUTCOMES = (Outcome.TALKED, Outcome.VOICEMAIL)
 
 
 class CallerAnswer(models.TextChoices):
@@ -176,6 +179,18 @@ class CallReport(models.Model):
         max_length=8, blank=True, help_text="The supporter's district (WI-2) or state, if known."
     )
     answer = models.CharField(max_length=10, blank=True, choices=CallerAnswer.choices, default="")
+    # The `?source=` code of the link the caller came by (supporters.services.clean_source).
+    source = models.CharField(_("source"), max_length=64, blank=True)
+    # Set only when the caller leaves an address on the thank-you page (calls.services.
+    # claim_reports); a report stays anonymous otherwise.
+    supporter = models.ForeignKey(
+        "supporters.Supporter",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="call_reports",
+        verbose_name=_("person"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,15 +15,22 @@ from zoneinfo import ZoneInfo
 from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tocsin.campaigns.models import Stance, TargetStance
+from tocsin.core.emails import normalize_email
 from tocsin.districts import services as districts
 from tocsin.districts.states import STATES
+from tocsin.supporters import services as people
+from tocsin.supporters.models import Activity, Consent, Supporter
 from tocsin.targets.delegations import delegation_for
 from tocsin.targets.models import Chamber, Office, Target
 from tocsin.targets.services import offices_for
 
 from .models import (
+    COUNTED_OUTCOMES,
     DEAD_LINE_OUTCOMES,
     CallAction,
     CallerAnswer,
@@ -50,8 +57,14 @@ class ReportRefused(ValueError):
 # ---------------------------------------------------------------------------- whom to call
 
 
-def targets_for(action: CallAction, district: districts.DistrictRef | None) -> list[Target]:
-    """The people a supporter in `district` calls, in order, each once."""
+def targets_for(
+    action: CallAction,
+    district: districts.DistrictRef | None,
+    *,
+    leave_out_supporters: bool | None = None,
+) -> list[Target]:
+    """The people a supporter in `district` calls, in order, each once. Those already
+    supporting are left out as the organizer chose, unless `leave_out_supporters` says."""
     custom = [
         link.target
         for link in action.campaign.campaign_targets.select_related("target")
@@ -77,7 +90,9 @@ def targets_for(action: CallAction, district: districts.DistrictRef | None) -> l
     else:
         chosen = looked_up or custom
 
-    if action.only_unsupportive:
+    if leave_out_supporters is None:
+        leave_out_supporters = action.only_unsupportive
+    if leave_out_supporters:
         supporting = set(
             TargetStance.objects.filter(
                 campaign=action.campaign_id, stance=Stance.SUPPORTS
@@ -167,6 +182,43 @@ def ordered_offices(
     offices.sort(key=base_key)
     dead = dead_lines(o.pk for o in offices)
     return sorted(offices, key=lambda o: o.pk in dead)  # stable: keeps the order above
+
+
+@dataclass(frozen=True)
+class Line:
+    """One number to ring for a person: an office, with any other offices of theirs listed
+    under the same number (a shared line is offered once, named after all of them)."""
+
+    offices: tuple[Office, ...]
+
+    @property
+    def office(self) -> Office:
+        """The office a report of this line names."""
+        return self.offices[0]
+
+    @property
+    def label(self) -> str:
+        return str(get_text_list([office.label for office in self.offices], _("and")))
+
+    @property
+    def effective_phone(self) -> str:
+        return self.office.effective_phone
+
+    @property
+    def tel_uri(self) -> str:
+        return self.office.tel_uri
+
+
+def lines_for(
+    action: CallAction, target: Target, district: districts.DistrictRef | None
+) -> list[Line]:
+    """The numbers to ring for `target`, in office order, each number once."""
+    grouped: dict[str, list[Office]] = {}
+    for office in ordered_offices(action, target, district):
+        # Offices without a number stay apart: there is nothing to share.
+        key = office.tel_uri or f"office:{office.pk}"
+        grouped.setdefault(key, []).append(office)
+    return [Line(tuple(offices)) for offices in grouped.values()]
 
 
 # ---------------------------------------------------------------------------- script
@@ -281,8 +333,10 @@ def report_call(
     district: districts.DistrictRef | None,
     valid_demand_ids: set[int] | None = None,
     answer: str = "",
+    source: str = "",
 ) -> bool:
-    """Record one outcome; the same key again (a double tap, a retry) records nothing.
+    """Record one outcome, anonymous, with the `?source=` code the caller came by; the same
+    key again (a double tap, a retry) records nothing.
 
     Returns whether this call recorded it.
     """
@@ -311,6 +365,7 @@ def report_call(
         demands_raised=",".join(str(d) for d in sorted(set(demand_ids))),
         place=district.label if district else "",
         answer=answer,
+        source=people.clean_source(source),
     )
     # create() in its own atomic block rather than bulk_create(ignore_conflicts=True): the
     # unique key still settles a race between two taps, and create() tells us whether this
@@ -324,6 +379,95 @@ def report_call(
         # The office or target was deleted between the check and the insert.
         raise ReportRefused("that office is not one this campaign calls") from error
     return True
+
+
+# ---------------------------------------------------------------------------- the caller's address
+
+# How long after calling the caller may still put their calls on their record from the
+# thank-you page: the browser keeps the reports' keys no longer (views.REPORTS_COOKIE).
+CLAIM_HOURS = 6
+# At most this many reports of one browser's round are kept and linked.
+CLAIM_MOST_REPORTS = 40
+
+
+class NothingToClaim(ValueError):
+    """No call of this browser's round is left to put on a record, and no consent was given."""
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    person: Supporter
+    calls: int  # this round's calls now on the person's record
+    mailed: bool  # a consent waits for the button in the mail sent (now or minutes ago)
+    subscribed_already: bool  # every group ticked had a current consent: no mail
+
+
+def claim_reports(
+    action: CallAction,
+    *,
+    email: str,
+    keys: list[uuid.UUID],
+    consents: list[people.ConsentChoice],
+    language: str,
+    source: str = "",
+    page: str = "",
+) -> ClaimResult:
+    """The caller left an address on the thank-you page. In one transaction: their person in
+    the campaign's organization, this browser's recent reports (`keys`) not yet on anyone's
+    record linked to it, a "called" action for each, and, for each group ticked, a pending
+    consent and one mail with a confirm button (become_supporter). No consent ticked records
+    the calls and nothing more. Sending it twice links and records nothing more. Raises
+    NothingToClaim, storing nothing, when there are no calls to link and no consent."""
+    campaign = action.campaign
+    source = people.clean_source(source)
+    address = normalize_email(email)
+    recent = CallReport.objects.filter(
+        action=action,
+        key__in=keys[:CLAIM_MOST_REPORTS],
+        created_at__gte=timezone.now() - datetime.timedelta(hours=CLAIM_HOURS),
+    ).exclude(outcome=Outcome.SKIPPED)  # a skip is no call
+    with transaction.atomic():
+        theirs = recent.filter(
+            models.Q(supporter__isnull=True)
+            | models.Q(supporter__organization=campaign.organization, supporter__email=address)
+        )
+        if not consents and not theirs.exists():
+            raise NothingToClaim
+        person = people.find_or_create_person(
+            campaign.organization, address, language=language, source=source, page=page
+        )
+        # Conditional: of two submissions at once, each report goes to the first.
+        recent.filter(supporter__isnull=True).update(supporter=person)
+        reports = list(recent.filter(supporter=person).select_related("target"))
+        for report in reports:
+            people.record_activity(
+                person,
+                Activity.Kind.CALLED,
+                campaign=campaign,
+                source=report.source or source,
+                summary=gettext("Called %(target)s — %(outcome)s")
+                % {"target": report.target, "outcome": report.get_outcome_display()},
+                ref=("calls.callreport", report.pk),
+                when=report.created_at,
+            )
+        if consents:
+            people.become_supporter(
+                campaign=campaign,
+                name="",
+                email=address,
+                postcode="",
+                consents=consents,
+                language=language,
+                source=source,
+                page=page,
+            )
+        ticked = Consent.objects.open().filter(
+            supporter__email=address,
+            organization__in=[choice.organization for choice in consents],
+        )
+        mailed = ticked.filter(confirmed_at__isnull=True).exists()
+        subscribed_already = bool(consents) and not mailed
+    return ClaimResult(person, len(reports), mailed, subscribed_already)
 
 
 @dataclass(frozen=True)
@@ -360,21 +504,28 @@ def forget_public_action(slug: str) -> None:
 
 
 def call_count(action: CallAction) -> int:
-    """Calls reported for this action (skips not counted), at most a few seconds stale."""
+    """Calls made for this action: the supporter talked to someone or left a message. Busy
+    lines, no answer and full voicemail are attempts (attempt_count), not calls. At most a few
+    seconds stale."""
     return cache.get_or_set(
         f"calls:count:{action.pk}",
-        lambda: CallReport.objects.filter(action=action).exclude(outcome=Outcome.SKIPPED).count(),
+        lambda: CallReport.objects.filter(action=action, outcome__in=COUNTED_OUTCOMES).count(),
         COUNT_CACHE_SECONDS,
     )
 
 
+def attempt_count(action: CallAction) -> int:
+    """For organizers: lines dialled that did not get through (busy, no answer, voicemail
+    full), which call_count leaves out."""
+    return CallReport.objects.filter(action=action, outcome__in=DEAD_LINE_OUTCOMES).count()
+
+
 def call_counts_by_target(action: CallAction) -> dict[int, int]:
-    """Calls reported per target for this action (skips not counted), cached briefly."""
+    """Calls made per target for this action (as call_count counts them), cached briefly."""
 
     def compute() -> dict[int, int]:
         return dict(
-            CallReport.objects.filter(action=action)
-            .exclude(outcome=Outcome.SKIPPED)
+            CallReport.objects.filter(action=action, outcome__in=COUNTED_OUTCOMES)
             .values("target_id")
             .annotate(total=models.Count("pk"))
             .values_list("target_id", "total")

@@ -7,24 +7,30 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tocsin.campaigns.forms import (
     LocationForm,
+    ZipForm,
     district_not_in_zip_message,
     outside_districts_message,
     zip_not_found_message,
 )
 from tocsin.campaigns.models import Campaign
+from tocsin.campaigns.next_ask import mark_done
 from tocsin.core import challenge, switches
 from tocsin.core.http import client_ip
 from tocsin.districts import services as districts
+from tocsin.supporters.limits import per_client
+from tocsin.supporters.services import clean_source
 from tocsin.targets.delegations import house_members_by_district
+from tocsin.targets.models import Target
 
 from . import limits, places, services, telephony
-from .forms import CallPlaceForm, ReportForm, place_from_token, tried_offices
+from .forms import CallerForm, CallPlaceForm, ReportForm, place_from_token, tried_offices
 from .models import DEAD_LINE_OUTCOMES, CallAction, CallReport, ConnectSession, Outcome
-from .sharing import LIMITS, clean_instance, compose_url, share_posts
+from .sharing import share_for
 
 
 def action_for(request: HttpRequest, slug: str) -> CallAction:
@@ -50,6 +56,9 @@ class Place:
     district: districts.DistrictRef | None = None
     lookup: districts.ZipLookup | None = None
     errors: list[str] = field(default_factory=list)
+    # The `?source=` code the flow was opened with: not a place, but it travels with the place
+    # through every URL of the flow, to be stored on each report.
+    source: str = ""
 
     def token(self) -> str:
         """The place sealed for the next page's URL or form ("" when there is none)."""
@@ -61,7 +70,7 @@ class Place:
         return places.seal(values) if any(values.values()) else ""
 
     def query(self, **extra) -> str:
-        params = {"place": self.token(), **extra}
+        params = {"place": self.token(), "source": self.source, **extra}
         return urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
 
@@ -76,12 +85,24 @@ def resolve_place(action: CallAction, form: CallPlaceForm) -> Place:
     if place.district is not None and place.district not in place.lookup.districts:
         if place.lookup.status != districts.ZipLookupStatus.NO_DATA:
             place.errors.append(district_not_in_zip_message())
+            form.add_error(None, place.errors[-1])
             place.district = None
     elif place.lookup.status == districts.ZipLookupStatus.FOUND:
         place.district = place.lookup.districts[0]
     elif place.lookup.status == districts.ZipLookupStatus.NOT_FOUND:
         place.errors.append(zip_not_found_message(place.zip))
+        form.add_error("zip", place.errors[-1])
     return place
+
+
+def _form_showing(place: Place) -> CallPlaceForm:
+    """The place form filled in again with what was wrong with `place`, for errors found
+    outside a posted form (a location, a sealed place that no longer resolves)."""
+    form = CallPlaceForm({"zip": place.zip, "town": place.town})
+    form.is_valid()
+    for error in place.errors:
+        form.add_error(None, error)
+    return form
 
 
 def place_from(action: CallAction, token: str) -> Place:
@@ -105,20 +126,31 @@ def _needs_place(action: CallAction, place: Place) -> bool:
     return not (no_data and fallback)
 
 
+# Like the legislators lookup this form answers from public data and changes nothing: a forged
+# cross-site POST gains nothing, and the ZIP field may sit on the campaign page, which is cached
+# for everyone and so cannot carry a per-visitor CSRF token.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    """GET shows whom to call for the sealed place in `?place=` (or asks where the supporter
-    is); the ZIP code, a district picked from a split ZIP, or a location come by POST and are
-    answered with a redirect to the sealed place, so none of them is ever in a URL."""
+    """Where the call flow begins: straight on to the first person's number and script when
+    the flow knows enough (a fixed list, or the sealed place in `?place=`), else the question
+    of where the supporter is. The ZIP code, a district picked from a split ZIP, or a location
+    come by POST and are answered with a redirect carrying the sealed place, so none of them is
+    ever in a URL."""
     action = action_for(request, slug)
     if request.method == "POST":
         if "latitude" in request.POST:
             return _start_from_location(request, action)
         form = CallPlaceForm(request.POST)
         place = resolve_place(action, form)
+        if _needs_place(action, place) and not place.errors and not place.zip:
+            # An empty ZIP field sent: say so rather than show the same question again.
+            place.errors.append(ZipForm.base_fields["zip"].error_messages["required"])
+            form.add_error("zip", place.errors[-1])
     else:
         form = CallPlaceForm()
         place = place_from(action, request.GET.get("place", ""))
+    place.source = _source_of(request)
     campaign = action.campaign
     context = {
         "action": action,
@@ -137,16 +169,17 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         ):
             context["candidates"] = house_members_by_district(place.lookup.districts)
             context["boundaries_loaded"] = districts.boundaries_loaded()
+        if place.errors and not form.errors:
+            context["form"] = _form_showing(place)
         return render(request, "calls/start.html", context, status=400 if place.errors else 200)
-    if request.method == "POST":
-        return HttpResponseRedirect(_start_url(action, place))
-    targets = services.targets_for(action, place.district)
-    context |= {
-        "targets": targets,
-        "first_step": _step_url(action, place, 0),
-        "place_token": place.token(),
-    }
-    return render(request, "calls/start.html", context)
+    if not services.targets_for(action, place.district):
+        context["nobody_to_call"] = True
+        if action.only_unsupportive:
+            context["already_supporting"] = services.targets_for(
+                action, place.district, leave_out_supporters=False
+            )
+        return render(request, "calls/start.html", context)
+    return HttpResponseRedirect(_step_url(action, place, 0))
 
 
 def _start_from_location(request: HttpRequest, action: CallAction) -> HttpResponse:
@@ -160,12 +193,14 @@ def _start_from_location(request: HttpRequest, action: CallAction) -> HttpRespon
         context = {
             "action": action,
             "campaign": action.campaign,
-            "form": CallPlaceForm(),
+            "form": _form_showing(Place(errors=[outside_districts_message()])),
             "place": Place(errors=[outside_districts_message()]),
             "data_loaded": districts.zip_data_loaded(),
         }
         return render(request, "calls/start.html", context, status=400)
-    return HttpResponseRedirect(_start_url(action, Place(district=district)))
+    return HttpResponseRedirect(
+        _start_url(action, Place(district=district, source=_source_of(request)))
+    )
 
 
 def _step_url(action: CallAction, place: Place, position: int, **extra) -> str:
@@ -192,6 +227,7 @@ def step(request: HttpRequest, slug: str, position: int) -> HttpResponse:
     if not action.campaign.is_open:
         return redirect("calls:start", slug=slug)
     place = place_from(action, request.GET.get("place", ""))
+    place.source = _source_of(request)
     if place.errors or _needs_place(action, place):
         return redirect("calls:start", slug=slug)
     tried = tried_offices(request.GET.get("tried", ""))
@@ -200,12 +236,17 @@ def step(request: HttpRequest, slug: str, position: int) -> HttpResponse:
 
 def _render_step(request, action, place, position, tried, errors=(), status=200):
     targets = services.targets_for(action, place.district)
+    if not targets:
+        return HttpResponseRedirect(_start_url(action, place))
     if position >= len(targets):
         return HttpResponseRedirect(_done_url(action, place))
     target = targets[position]
-    offices = services.ordered_offices(action, target, place.district)
-    untried = [o for o in offices if o.pk not in tried]
-    current = (untried or offices or [None])[0]
+    lines = services.lines_for(action, target, place.district)
+    untried = [line for line in lines if line.office.pk not in tried]
+    if tried and not untried:
+        # Every number of this person was tried: on to the next person, never round again.
+        return HttpResponseRedirect(_after_target_url(action, place, position, len(targets)))
+    current = untried[0] if untried else None
     demands = list(action.campaign.demands.all())
     form = ReportForm(
         initial={
@@ -213,9 +254,10 @@ def _render_step(request, action, place, position, tried, errors=(), status=200)
             "position": position,
             "total": len(targets),
             "target": target.pk,
-            "office": current.pk if current else None,
+            "office": current.office.pk if current else None,
             "tried": ",".join(map(str, tried)),
             "place": place.token(),
+            "source": place.source,
         },
         demands=demands,
     )
@@ -226,9 +268,12 @@ def _render_step(request, action, place, position, tried, errors=(), status=200)
         "position": position,
         "total": len(targets),
         "target": target,
-        "offices": [(office, services.office_clock(office)) for office in offices],
+        "lines": [(line, services.office_clock(line.office)) for line in lines],
         "current": current,
         "line_was_dead": bool(tried),
+        "tried": set(tried),
+        "upcoming": targets[position + 1 :],
+        "place_token": place.token(),
         "script": services.script_for(action, target, zip_code=place.zip, town=place.town),
         "form": form,
         "errors": errors,
@@ -264,14 +309,14 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         return _render_step(
             request,
             action,
-            Place(**form.cleaned_data["place"]),
+            Place(**form.cleaned_data["place"], source=form.cleaned_data.get("source", "")),
             position,
             form.cleaned_data["tried"],
             errors=form.errors["outcome"],
             status=400,
         )
     data = form.cleaned_data
-    place = Place(**data["place"])
+    place = Place(**data["place"], source=data["source"])
     if switches.current().calls_paused:
         return _refused(
             request,
@@ -287,7 +332,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     if refusal is not None:
         if CallReport.objects.filter(key=data["key"]).exists():
             # A double tap of a report already counted: on as if counted now.
-            return HttpResponseRedirect(next_url)
+            return _remember_report(request, HttpResponseRedirect(next_url), action, data["key"])
         status, message = refusal
         return _refused(request, action, status=status, message=message, next_url=next_url)
     try:
@@ -301,10 +346,66 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             district=place.district,
             valid_demand_ids={d.pk for d in demands},
             answer=data["answer"],
+            source=data["source"],
         )
     except services.ReportRefused:
         return _refused(request, action, status=400)
-    return HttpResponseRedirect(next_url)
+    return _remember_report(request, HttpResponseRedirect(next_url), action, data["key"])
+
+
+def _source_of(request: HttpRequest) -> str:
+    """The flow's `?source=` code, from the query string or a form's hidden field."""
+    return clean_source(request.POST.get("source") or request.GET.get("source", ""))
+
+
+# The keys of the reports this browser sent in its round of calls, so the thank-you page can
+# put them on the caller's record if they leave an address. Only random keys (no personal
+# data), signed, for as long as services.CLAIM_HOURS, sent back only to the call flow.
+REPORTS_COOKIE = "tocsin_calls"
+REPORTS_COOKIE_SALT = "tocsin.calls.reports"
+
+
+def _reports_cookie_path(action: CallAction) -> str:
+    return reverse("calls:start", kwargs={"slug": action.campaign.slug})
+
+
+def reports_of_this_browser(request: HttpRequest, action: CallAction) -> list[uuid.UUID]:
+    value = request.get_signed_cookie(
+        REPORTS_COOKIE,
+        default="",
+        salt=REPORTS_COOKIE_SALT,
+        max_age=services.CLAIM_HOURS * 3600,
+    )
+    action_id, _, keys = value.partition(":")
+    if action_id != str(action.pk):
+        return []
+    remembered = []
+    for key in keys.split(",")[: services.CLAIM_MOST_REPORTS]:
+        try:
+            remembered.append(uuid.UUID(key))
+        except ValueError:
+            continue
+    return remembered
+
+
+def _remember_report(
+    request: HttpRequest, response: HttpResponse, action: CallAction, key: uuid.UUID
+) -> HttpResponse:
+    keys = reports_of_this_browser(request, action)
+    if key not in keys:
+        # The newest kept when the round is longer than the cookie holds.
+        keys = [*keys, key][-services.CLAIM_MOST_REPORTS :]
+    response.set_signed_cookie(
+        REPORTS_COOKIE,
+        f"{action.pk}:{','.join(k.hex for k in keys)}",
+        salt=REPORTS_COOKIE_SALT,
+        max_age=services.CLAIM_HOURS * 3600,
+        path=_reports_cookie_path(action),
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def _refusal(request: HttpRequest, action: CallAction) -> tuple[int, str] | None:
@@ -326,15 +427,25 @@ def _refusal(request: HttpRequest, action: CallAction) -> tuple[int, str] | None
 
 
 def _next_url(action: CallAction, place: Place, data: dict) -> str:
-    """Where the flow goes after this report."""
+    """Where the flow goes after this report: another number of the same person after a dead
+    line while one is left, else the next person, else the end."""
     if data["outcome"] in DEAD_LINE_OUTCOMES:
         tried = [*data["tried"], data["office"]]
-        # Another office of the same person, at once, while the supporter is ready to call.
-        return _step_url(action, place, data["position"], tried=",".join(map(str, tried))) + "#call"
-    next_position = data["position"] + 1
-    if data["total"] is not None and next_position >= data["total"]:
+        target = Target.objects.filter(pk=data["target"]).first()
+        lines = services.lines_for(action, target, place.district) if target else []
+        if any(line.office.pk not in tried for line in lines):
+            # At once, while the supporter is ready to call.
+            return (
+                _step_url(action, place, data["position"], tried=",".join(map(str, tried)))
+                + "#call"
+            )
+    return _after_target_url(action, place, data["position"], data["total"])
+
+
+def _after_target_url(action: CallAction, place: Place, position: int, total: int | None) -> str:
+    if total is not None and position + 1 >= total:
         return _done_url(action, place)
-    return _step_url(action, place, next_position)
+    return _step_url(action, place, position + 1)
 
 
 def _refused(request, action, status, message="", next_url=""):
@@ -351,37 +462,72 @@ def _refused(request, action, status, message="", next_url=""):
 def done(request: HttpRequest, slug: str) -> HttpResponse:
     action = action_for(request, slug)
     place = place_from(action, request.GET.get("place", ""))
+    place.source = _source_of(request)
+    form = _caller_form(request, action) if reports_of_this_browser(request, action) else None
+    response = _render_done(request, action, place, form)
+    return mark_done(request, response, action.campaign, "call")
+
+
+def _caller_form(request: HttpRequest, action: CallAction) -> CallerForm:
+    campaign = action.campaign
+    return CallerForm(
+        request.POST or None,
+        organizations=[campaign.organization, *campaign.accepted_partners()],
+        limit=per_client(request, f"caller:{action.pk}", switches.current().joins_per_ip_per_hour),
+    )
+
+
+def _render_done(request, action, place, form, status=200) -> HttpResponse:
     targets = services.targets_for(action, place.district) if not place.errors else []
     context = {
         "action": action,
         "campaign": action.campaign,
         "count": services.call_count(action),
-        "posts": share_posts(action, targets) if action.share_text or action.hashtags else [],
+        "share": share_for(action, targets) if action.share_text or action.hashtags else None,
         "again_url": _start_url(action, place),
+        "caller_form": form,
+        "place": place,
     }
-    return render(request, "calls/done.html", context)
+    return render(request, "calls/done.html", context, status=status)
 
 
 @require_POST
-def share_on_mastodon(request: HttpRequest, slug: str) -> HttpResponse:
+def caller(request: HttpRequest, slug: str) -> HttpResponse:
+    """The thank-you page's optional form: the caller's address, to put this browser's calls on
+    their record, and the consents they ticked."""
     action = action_for(request, slug)
-    instance = clean_instance(request.POST.get("instance", "")[:300])
-    text = request.POST.get("text", "")[: LIMITS["mastodon"] * 2]
-    if instance is None:
-        return render(
-            request,
-            "calls/refused.html",
-            {
+    place = place_from(action, request.POST.get("place", ""))
+    place.source = _source_of(request)
+    form = _caller_form(request, action)
+    if form.is_valid():
+        try:
+            result = services.claim_reports(
+                action,
+                email=form.cleaned_data["email"],
+                keys=reports_of_this_browser(request, action),
+                consents=form.chosen_consents(),
+                language=get_language(),
+                source=place.source,
+                page=reverse("calls:done", kwargs={"slug": slug}),
+            )
+        except services.NothingToClaim:
+            form.add_error(
+                None,
+                gettext(
+                    "We found no calls from this browser in the last few hours to add your "
+                    "address to. To hear from the groups behind this campaign, tick one of "
+                    "them."
+                ),
+            )
+        else:
+            context = {
                 "action": action,
                 "campaign": action.campaign,
-                "message": gettext(
-                    "That does not look like a Mastodon server. Write its address, "
-                    "like mastodon.social."
-                ),
-            },
-            status=400,
-        )
-    return HttpResponseRedirect(compose_url("mastodon", text, instance))
+                "result": result,
+                "again_url": _start_url(action, place),
+            }
+            return render(request, "calls/caller_thanks.html", context)
+    return _render_done(request, action, place, form, status=400)
 
 
 @require_POST

@@ -85,8 +85,15 @@ class PartnershipInline(admin.TabularInline):
     model = Partnership
     form = PartnershipForm
     extra = 0
-    fields = ["organization", "status", "invited_at", "answered_at"]
-    readonly_fields = ["status", "invited_at", "answered_at"]
+    fields = ["organization", "status", "source_code", "share_link", "invited_at", "answered_at"]
+    readonly_fields = ["status", "share_link", "invited_at", "answered_at"]
+
+    @admin.display(description=_("their share link"))
+    def share_link(self, partnership):
+        if partnership is None or partnership.pk is None:
+            return "—"
+        return partnership.share_url()
+
     verbose_name = _("partner group")
     verbose_name_plural = _(
         "partner groups (each is invited, and named or asked about only once it accepts)"
@@ -117,7 +124,11 @@ class CampaignAdmin(OrganizationScopedAdmin):
     readonly_fields = ["whip_count"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "deadline", "organization"]}),
-        (_("What supporters read"), {"fields": ["summary", "body"]}),
+        (
+            _("What supporters read"),
+            {"fields": ["summary", "primary_action", "action_order", "body"]},
+        ),
+        (_("Sharing"), {"fields": ["share_description"]}),
         (_("Whip count"), {"fields": ["whip_count"]}),
     ]
     view_on_site = True
@@ -170,7 +181,14 @@ class PartnershipAdmin(OrganizationScopedAdmin):
     """The invitations addressed to the user's own groups, each answered on its own page with
     a button (a POST). The inviting group manages its invitations on the campaign's page."""
 
-    list_display = ["campaign", "inviting_group", "organization", "status", "invited_at"]
+    list_display = [
+        "campaign",
+        "inviting_group",
+        "organization",
+        "status",
+        "source_code",
+        "invited_at",
+    ]
     list_filter = [AnswerFilter]
     list_select_related = ["campaign__organization", "organization"]
     answer_template = "admin/campaigns/partnership/answer.html"

@@ -4,7 +4,11 @@ from django.conf import settings
 from django.core.cache import cache
 
 
-def page_cache_key(slug: str, language: str) -> str:
+def page_cache_key(slug: str, language: str, source: str = "") -> str:
+    # A page reached through a source code links to its actions with that code; those
+    # copies are not cleared on save and live only the short page-cache lifetime.
+    if source:
+        return f"campaign-page:{slug}:{language}:{source}"
     return f"campaign-page:{slug}:{language}"
 
 

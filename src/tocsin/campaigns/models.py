@@ -1,7 +1,10 @@
 import datetime
+import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +34,21 @@ class CampaignQuerySet(models.QuerySet):
         )
 
 
+class PrimaryAction(models.TextChoices):
+    CALL = "call", _("Call")
+    SIGN = "sign", _("Sign the petition")
+    RSVP = "rsvp", _("RSVP to an event")
+    GIVE = "give", _("Give")
+    JOIN = "join", _("Become a supporter")
+
+
+ACTIONS = frozenset(PrimaryAction.values)
+
+
+def split_action_order(text: str) -> list[str]:
+    return [word for word in re.split(r"[\s,;]+", text.strip().lower()) if word]
+
+
 class Campaign(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -57,11 +75,40 @@ class Campaign(models.Model):
     summary = models.CharField(
         _("summary"), max_length=400, help_text=_("One or two sentences shown first and in shares.")
     )
+    share_description = models.CharField(
+        _("share description"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Shown when the page is shared on social media. Empty: the summary's first sentence."
+        ),
+    )
     body = models.TextField(
         _("body"), blank=True, help_text=_("Markdown. Scripts and unsafe HTML are removed.")
     )
     body_html = models.TextField(editable=False, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    primary_action = models.CharField(
+        _("main action"),
+        max_length=10,
+        choices=PrimaryAction.choices,
+        blank=True,
+        help_text=_(
+            "The action shown first, at the top of the page. Empty: the first of call, sign, "
+            "RSVP, give and join that the campaign has."
+        ),
+    )
+    action_order = models.CharField(
+        _("order of the actions"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The order in which the actions are offered, and so which one each thank-you page "
+            "asks for next: the words call, sign, rsvp, give and join separated by commas, "
+            "e.g. “sign, call, join”. Actions left out follow in the usual order. Empty: "
+            "call, sign, rsvp, give, join. The main action, if chosen, still comes first."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -89,6 +136,25 @@ class Campaign(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("pages:campaign", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        unknown = [word for word in split_action_order(self.action_order) if word not in ACTIONS]
+        if unknown:
+            raise ValidationError(
+                {
+                    "action_order": _(
+                        "“%(words)s” is not an action. Use only call, sign, rsvp, give and join."
+                    )
+                    % {"words": ", ".join(unknown)}
+                }
+            )
+        self.action_order = ", ".join(dict.fromkeys(split_action_order(self.action_order)))
+
+    @property
+    def chosen_action_order(self) -> list[str]:
+        """The actions in the organizer's order, without repeats or unknown words."""
+        return [w for w in dict.fromkeys(split_action_order(self.action_order)) if w in ACTIONS]
 
     def days_left(self, today: datetime.date | None = None) -> int | None:
         """Whole days until the deadline, counting the deadline day itself; None without one."""
@@ -150,6 +216,23 @@ class Partnership(models.Model):
         related_name="+",
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # Letters, digits, "_", "." and "-" only (as supporters.services.clean_source keeps them),
+    # so a code survives the sanitiser every action page puts ?source= through.
+    source_code = models.CharField(
+        _("source code"),
+        max_length=64,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9_.-]*$",
+                _("Use only lower-case letters, digits, “_”, “.” and “-”."),
+            )
+        ],
+        help_text=_(
+            "Added to the partner's own share link (?source=…), so the dashboard credits the "
+            "actions and supporters it brings. Empty: made from the group's short name."
+        ),
+    )
 
     class Meta:
         ordering = ["-invited_at", "-pk"]
@@ -164,10 +247,26 @@ class Partnership(models.Model):
     def __str__(self) -> str:
         return f"{self.organization} · {self.campaign}"
 
+    def save(self, *args, **kwargs) -> None:
+        if not self.source_code and self.organization_id:
+            self.source_code = ("partner-" + self.organization.slug.lower())[:64]
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "source_code"}
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         campaign = getattr(self, "campaign", None)  # unsaved in the admin's add form
         if campaign is not None and self.organization_id == campaign.organization_id:
             raise ValidationError({"organization": _("This group already runs this campaign.")})
+
+    def share_url(self) -> str:
+        """The campaign's link as the partner shares it: its code says who brought whom."""
+        return (
+            settings.TOCSIN_BASE_URL
+            + self.campaign.get_absolute_url()
+            + "?"
+            + urlencode({"source": self.source_code})
+        )
 
     def answer(self, *, accept: bool, by) -> None:
         self.status = self.Status.ACCEPTED if accept else self.Status.DECLINED
@@ -241,7 +340,7 @@ class StanceEvidenceQuerySet(models.QuerySet):
     def newest_first(self) -> "StanceEvidenceQuerySet":
         """The order that decides the current stance: the latest stated date wins, then the
         latest recorded."""
-        return self.order_by("-stated_on", "-recorded_at", "-pk")
+        return self.order_by(models.F("stated_on").desc(nulls_last=True), "-recorded_at", "-pk")
 
     def for_organizer(self, user) -> "StanceEvidenceQuerySet":
         return self.filter(campaign__in=Campaign.objects.for_organizer(user))
@@ -266,10 +365,17 @@ class StanceEvidence(models.Model):
         Target, on_delete=models.CASCADE, related_name="stance_evidence", verbose_name=_("target")
     )
     stance = models.CharField(_("stance"), max_length=20, choices=Stance.choices)
+    # Empty when the source gives no date: shown as "date not known", never as the day it
+    # was recorded, and ranked below every dated piece of evidence.
     stated_on = models.DateField(
         _("date"),
+        null=True,
+        blank=True,
         default=timezone.localdate,
-        help_text=_("When the target said or did this (the latest date is the current stance)."),
+        help_text=_(
+            "When the target said or did this (the latest date is the current stance). "
+            "Leave it empty when the source gives no date."
+        ),
     )
     summary = models.TextField(
         _("quote or summary"),
@@ -297,13 +403,14 @@ class StanceEvidence(models.Model):
     objects = StanceEvidenceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-stated_on", "-recorded_at", "-pk"]
+        ordering = [models.F("stated_on").desc(nulls_last=True), "-recorded_at", "-pk"]
         indexes = [models.Index(fields=["campaign", "target", "stated_on"])]
         verbose_name = _("stance evidence")
         verbose_name_plural = _("stance evidence (whip count)")
 
     def __str__(self) -> str:
-        return f"{self.target}: {self.get_stance_display()} ({self.stated_on:%Y-%m-%d})"
+        when = f"{self.stated_on:%Y-%m-%d}" if self.stated_on else "undated"
+        return f"{self.target}: {self.get_stance_display()} ({when})"
 
 
 class TargetStance(models.Model):

@@ -7,11 +7,12 @@ from django.views.decorators.http import require_http_methods
 from tocsin.districts import services as districts
 from tocsin.supporters.forms import JoinForm
 from tocsin.supporters.limits import join_limit
-from tocsin.supporters.services import become_supporter
+from tocsin.supporters.services import become_supporter, clean_source
 from tocsin.targets.delegations import delegation_for, house_members_by_district
 
 from .forms import LocationForm, ZipForm, district_not_in_zip_message, outside_districts_message
 from .models import Campaign
+from .next_ask import mark_done
 
 
 def campaign_for(request: HttpRequest, slug: str) -> Campaign:
@@ -87,6 +88,9 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     form = JoinForm(
         request.POST or None, organizations=organizations, limit=join_limit(request, campaign)
     )
+    # The page's ?source= code, carried through the POST in a hidden field; never trusted
+    # beyond clean_source.
+    source = clean_source(request.POST.get("source") or request.GET.get("source", ""))
     if request.method == "POST" and form.is_valid():
         become_supporter(
             campaign=campaign,
@@ -95,14 +99,16 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
             postcode=form.cleaned_data["postcode"],
             consents=form.chosen_consents(),
             language=get_language(),
+            source=source,
+            page=request.path,
         )
         return redirect("campaigns:joined", slug=campaign.slug)
     status = 400 if form.is_bound else 200
-    return render(
-        request, "campaigns/join.html", {"campaign": campaign, "form": form}, status=status
-    )
+    context = {"campaign": campaign, "form": form, "source": source}
+    return render(request, "campaigns/join.html", context, status=status)
 
 
 def joined(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for(request, slug)
-    return render(request, "campaigns/joined.html", {"campaign": campaign})
+    response = render(request, "campaigns/joined.html", {"campaign": campaign})
+    return mark_done(request, response, campaign, "join")

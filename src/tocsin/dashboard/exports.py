@@ -17,7 +17,7 @@ from tocsin.fundraising.models import Gift
 from tocsin.petitions.models import Signature
 from tocsin.supporters.models import Consent
 
-from . import services
+from . import services, sources
 from .models import ACTION_KINDS, Kind
 
 CHUNK = 2000
@@ -332,4 +332,5 @@ EXPORTS = {
     "rsvps": rsvps,
     "gifts": gifts,
     "calls": calls,
+    "sources": sources.export,
 }

@@ -113,9 +113,18 @@ class Dashboard:
 
     @property
     def conversion_percent(self) -> float | None:
-        if not self.views:
+        """Actions per counted view, as a percent; None when it would say nothing true.
+
+        Views are a sample (cached pages, mail links and shares reach the forms without a
+        counted view), so actions can outnumber them: a rate over 100% is not a rate. The
+        page then shows both numbers instead (`actions_outnumber_views`)."""
+        if not self.views or self.actions_outnumber_views:
             return None
         return round(100 * self.actions_since_views / self.views, 1)
+
+    @property
+    def actions_outnumber_views(self) -> bool:
+        return bool(self.views) and self.actions_since_views > self.views
 
     @property
     def dead_percent(self) -> int | None:

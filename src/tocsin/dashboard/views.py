@@ -18,8 +18,9 @@ from django.utils.translation import ngettext
 from tocsin.campaigns.models import Campaign
 from tocsin.core.spreadsheets import csv_lines
 from tocsin.districts.states import STATES
+from tocsin.supporters.models import Activity
 
-from . import charts, exports, services
+from . import charts, exports, services, sources
 from .models import Kind
 
 
@@ -118,6 +119,8 @@ def dashboard(request, campaign_id: int) -> HttpResponse:
         "charts": _charts(board),
         "top_districts": sorted(districts, key=lambda r: -(r.calls + r.signatures))[:10],
         "unknown_places": unknown,
+        "sources": sources.by_source(campaign),
+        "source_kinds": [Activity.Kind(kind).label for kind in sources.ACTIVITY_KINDS],
         "exports": exports.EXPORTS,
     }
     return render(request, "dashboard/dashboard.html", context)

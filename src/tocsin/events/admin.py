@@ -1,14 +1,17 @@
 import zoneinfo
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from tocsin.campaigns.models import Campaign
+from tocsin.core.dates import zone_choices
 from tocsin.organizations.scoping import OrganizationScopedAdmin
 
 from . import services
@@ -89,6 +92,18 @@ class EventAdmin(OrganizationScopedAdmin):
             if hasattr(response, "render"):
                 response.render()  # while the zone is still the event's
         return response
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # A list of places, not a free-text zone name to spell right (an older event's zone
+        # outside the list stays selectable).
+        form.base_fields["time_zone"] = forms.ChoiceField(
+            label=capfirst(Event._meta.get_field("time_zone").verbose_name),
+            choices=zone_choices(obj.time_zone if obj else ""),
+            initial="Europe/London",
+            help_text=_("Where the event happens. Times are typed and shown in this zone."),
+        )
+        return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "campaign":

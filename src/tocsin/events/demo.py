@@ -13,8 +13,9 @@ from tocsin.organizations.models import Organization
 from .models import Event, Rsvp, Session
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
-# When it really happened; the demo moves it forward by whole weeks.
-RALLY_DAY = datetime.date(2018, 7, 27)  # a Friday
+# When it really happened: Friday 27 and Saturday 28 July 2018. The demo keeps the season
+# and the weekdays: the Friday of late July (24th to 30th, so Saturday is in July too).
+RALLY_DAY = datetime.date(2018, 7, 27)
 MIN_DAYS_AHEAD = 21
 
 STUDENT_CENTRAL = ("Student Central", "Malet Street, London WC1E 7HY")
@@ -33,9 +34,14 @@ Entry to each session is by RSVP, so that we know how many chairs to put out."""
 
 
 def shifted_rally_day(today: datetime.date) -> datetime.date:
-    """The first Friday at least MIN_DAYS_AHEAD away, a whole number of weeks after 2018's."""
-    weeks = max(0, -(-((today - RALLY_DAY).days + MIN_DAYS_AHEAD) // 7))
-    return RALLY_DAY + datetime.timedelta(weeks=weeks)
+    """The first late-July Friday at least MIN_DAYS_AHEAD after today."""
+    year = today.year
+    while True:
+        late_july = datetime.date(year, 7, 24)
+        friday = late_july + datetime.timedelta(days=(4 - late_july.weekday()) % 7)
+        if (friday - today).days >= MIN_DAYS_AHEAD:
+            return friday
+        year += 1
 
 
 def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -95,7 +101,13 @@ def load_demo_events(organization: Organization, today: datetime.date | None = N
         made.append(session)
     latin_america = made[-1]
     if not latin_america.rsvps.exists():
-        Rsvp.objects.bulk_create(
+        now = timezone.now()
+        # Answered over the last three weeks, a few a day, so the dashboard shows a history.
+        answered = [
+            now - datetime.timedelta(days=(number * 7) % 20, hours=number)
+            for number in range(1, 13)
+        ]
+        answers = Rsvp.objects.bulk_create(
             Rsvp(
                 session=latin_america,
                 name=f"Demo attendee {number}",
@@ -103,10 +115,13 @@ def load_demo_events(organization: Organization, today: datetime.date | None = N
                 postcode="WC1X 8TN",
                 guests=1 if number % 3 == 0 else 0,
                 status=Rsvp.Status.CONFIRMED,
-                confirmed_at=timezone.now(),
+                confirmed_at=moment,
             )
-            for number in range(1, 13)
+            for number, moment in enumerate(answered, 1)
         )
+        for answer, moment in zip(answers, answered, strict=True):
+            answer.created_at = moment  # bulk_create stamped the present
+        Rsvp.objects.bulk_update(answers, ["created_at"])
     for session in made:
         taken = (
             Rsvp.objects.confirmed().filter(session=session).aggregate(n=Sum("guests"))["n"] or 0

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tocsin.core.forms import PlainTextField
 from tocsin.supporters.forms import JoinForm
+from tocsin.supporters.services import clean_source
 
 
 class RsvpForm(JoinForm):
@@ -18,10 +19,14 @@ class RsvpForm(JoinForm):
     # Filled in by the browser's script when it can: the supporter's own time zone, so mails
     # can show times in it too. Without the script it stays empty.
     tz = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # The page's ?source= code, carried through the POST; never trusted beyond clean_source.
+    source = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, event, **kwargs):
+    def __init__(self, *args, event, source: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
+        if source:
+            self.initial["source"] = clean_source(source)
         if event.max_guests:
             # Inserted after the postcode, before the consent boxes.
             fields = list(self.fields.items())
@@ -47,6 +52,9 @@ class RsvpForm(JoinForm):
 
     def clean_guests(self) -> int:
         return self.cleaned_data.get("guests") or 0
+
+    def clean_source(self) -> str:
+        return clean_source(self.cleaned_data.get("source", ""))
 
     def clean_tz(self) -> str:
         value = self.cleaned_data.get("tz", "")

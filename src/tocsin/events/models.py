@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tocsin.campaigns.models import Campaign
 from tocsin.organizations.models import Organization
+from tocsin.supporters.models import Supporter
 
 MAX_GUESTS_LIMIT = 20
 
@@ -255,6 +256,16 @@ class Rsvp(models.Model):
     consents = models.JSONField(
         default=list, blank=True, help_text="[{organization, wording, given}] as shown."
     )
+    # The event's organization's person with this address, found or created when answering.
+    supporter = models.ForeignKey(
+        Supporter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rsvps",
+        verbose_name=_("person"),
+    )
+    source = models.CharField(_("source"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("answered"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("seat since"), null=True, blank=True)
     waitlisted_at = models.DateTimeField(_("waiting since"), null=True, blank=True)

@@ -8,7 +8,7 @@ whose role only reads the lists can neither check people in nor mail them (403).
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -85,14 +85,13 @@ def checkin_csv(request, session_id: int) -> StreamingHttpResponse:
 @permission_required("events.view_rsvp", raise_exception=True)
 def checkin_print(request, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
-    rows = services.checkin_rows(session)
+    rows = services.checkin_list(session)
     context = {
         "session": session,
         "event": session.event,
         "rows": rows,
-        "people": rows.aggregate(n=Sum("guests"))["n"] or 0,
+        "people": sum(r.guests for r in rows) + len(rows),
     }
-    context["people"] += len(rows)
     return render(request, "events/organize/print.html", context)
 
 
@@ -112,7 +111,7 @@ def door(request, session_id: int) -> HttpResponse:
             return redirect(reverse("events:door", args=[session.pk]) + f"#rsvp-{answer.pk}")
         messages.error(request, _("That person is not on this session's list."))
         return redirect("events:door", session_id=session.pk)
-    rows = list(services.checkin_rows(session))
+    rows = services.checkin_list(session)
     context = {
         "session": session,
         "event": session.event,

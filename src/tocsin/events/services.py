@@ -14,6 +14,8 @@ the person joins the waitlist, at that moment.
 
 import datetime
 import enum
+import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -24,10 +26,12 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 from tocsin.core.emails import normalize_email
 from tocsin.organizations.models import Organization
-from tocsin.supporters.models import Consent
+from tocsin.supporters import services as people
+from tocsin.supporters.models import Activity, Consent, Supporter
 from tocsin.supporters.services import ConsentChoice, become_supporter
 
 from .models import Event, Rsvp, Session, SessionMessage
@@ -131,11 +135,18 @@ def rsvp(
     consents: list[ConsentChoice],
     language: str,
     time_zone: str = "",
+    source: str = "",
+    page: str = "",
 ) -> RsvpResult:
     """Answer for a session once. Answering again resends the mail (at most every ten
     minutes) and changes nothing else; after a cancellation it is a new answer. A full
-    session without waitlist refuses a new answer (RsvpRefused), never a repeated one."""
+    session without waitlist refuses a new answer (RsvpRefused), never a repeated one.
+
+    The answer belongs to the event's organization's person with this address, found or
+    created here; it goes on their timeline once it holds a seat or a place in line (at
+    once, or when confirmed from its mail)."""
     email = normalize_email(email)
+    source = people.clean_source(source)
     now = timezone.now()
     check_open(session, guests, now)
     confirm_first = needs_confirmation(session, 1 + guests)
@@ -151,13 +162,20 @@ def rsvp(
         "time_zone": time_zone,
         "consents": consent_record,
         "mailed_at": now,
+        "source": source,
     }
+    details = {"name": name, "postcode": postcode, "language": language, "page": page}
     # Until its seat is decided below, within the same transaction.
     status = Rsvp.Status.PENDING if confirm_first else Rsvp.Status.WAITLISTED
     try:
         with transaction.atomic():
-            answer = Rsvp.objects.create(session=session, email=email, status=status, **fields)
-            _answer(session, answer, consents, confirm_first, now)
+            person = people.find_or_create_person(
+                session.event.organization, email, source=source, **details
+            )
+            answer = Rsvp.objects.create(
+                session=session, email=email, status=status, supporter=person, **fields
+            )
+            _answer(session, answer, consents, confirm_first, now, page=page)
         answer.refresh_from_db()
         return RsvpResult(answer, True)
     except IntegrityError:
@@ -165,6 +183,9 @@ def rsvp(
             raise  # not a repeat: something else is wrong, and it must not pass quietly
     with transaction.atomic():
         # Cancelled before: the same row becomes a new answer, through the same seat check.
+        person = people.find_or_create_person(
+            session.event.organization, email, source=source, **details
+        )
         reopened = Rsvp.objects.filter(
             session=session, email=email, status=Rsvp.Status.CANCELLED
         ).update(
@@ -173,18 +194,19 @@ def rsvp(
             attended_at=None,
             reminded_at=None,
             created_at=now,
+            supporter=person,
             **fields,
         )
         answer = Rsvp.objects.get(session=session, email=email)
         if reopened:
-            _answer(session, answer, consents, confirm_first, now)
+            _answer(session, answer, consents, confirm_first, now, page=page)
             answer.refresh_from_db()
             return RsvpResult(answer, True)
         _resend_if_due(answer, now)
     return RsvpResult(answer, False)
 
 
-def _answer(session, answer: Rsvp, consents, confirm_first: bool, now) -> None:
+def _answer(session, answer: Rsvp, consents, confirm_first: bool, now, page: str = "") -> None:
     """Inside the caller's transaction: a new answer waits for its confirmation, or takes a
     seat (or its place on the waitlist) at once."""
     from .tasks import send_rsvp_mail
@@ -195,8 +217,10 @@ def _answer(session, answer: Rsvp, consents, confirm_first: bool, now) -> None:
         send_rsvp_mail.enqueue(answer.pk, "confirm")
         return
     status = _seat_or_queue(session, answer.pk, answer.party_size, now)
+    _record_answer(answer, session, status, now)
     if consents:
-        # Pending until the address's owner confirms them (the mail supporters send).
+        # Pending until the address's owner presses the button in the mail that asks them
+        # (one mail for every organization ticked): this answer's own mail proves nothing.
         become_supporter(
             campaign=session.event.campaign,
             name=answer.name,
@@ -204,8 +228,40 @@ def _answer(session, answer: Rsvp, consents, confirm_first: bool, now) -> None:
             postcode=answer.postcode,
             consents=consents,
             language=answer.language,
+            given_at=now,
+            source=answer.source,
+            page=page,
         )
     send_rsvp_mail.enqueue(answer.pk, status)
+
+
+def _record_answer(answer: Rsvp, session: Session, status: str, now) -> None:
+    """The answer on its person's timeline: "answered for an event", in the same
+    transaction as the seat or place in line it got."""
+    person = Supporter.objects.filter(pk=answer.supporter_id).first()
+    if person is None:
+        return
+    titles = {"event": session.event.title, "session": session.title}
+    if status == Rsvp.Status.WAITLISTED:
+        summary = gettext("On the waitlist for “%(event)s” (%(session)s)") % titles
+    else:
+        summary = gettext("Coming to “%(event)s” (%(session)s)") % titles
+    people.record_activity(
+        person,
+        Activity.Kind.RSVP,
+        campaign=session.event.campaign_id,
+        source=answer.source,
+        summary=summary,
+        # An answer reopened after a cancellation is a new action on the same row.
+        ref=None if _on_timeline(person, answer) else ("events.rsvp", answer.pk),
+        when=now,
+    )
+
+
+def _on_timeline(person: Supporter, answer: Rsvp) -> bool:
+    return Activity.objects.filter(
+        supporter=person, ref_model="events.rsvp", ref_id=answer.pk
+    ).exists()
 
 
 def _resend_if_due(answer: Rsvp, now) -> None:
@@ -244,14 +300,21 @@ def confirm(answer: Rsvp) -> str | None:
                 status=Rsvp.Status.CANCELLED, cancelled_at=now, waitlisted_at=None
             )
             return Rsvp.Status.CANCELLED
+        answer.refresh_from_db()
+        _record_answer(answer, session, status, now)
         _record_confirmed_consents(answer)
         send_rsvp_mail.enqueue(answer.pk, status)
     return status
 
 
 def _record_confirmed_consents(answer: Rsvp) -> None:
-    """The consents ticked with the answer, current at once, except those withdrawn since
-    (the confirmation mail has an unsubscribe link too)."""
+    """The button in the answer's own mail was pressed: the address is its owner's. Their
+    person's address is confirmed and the consents ticked with the answer are current at
+    once, except those withdrawn since (that mail has an unsubscribe link too). That mail
+    and the one confirming the seat were their welcome: no other mail goes out."""
+    person = Supporter.objects.filter(pk=answer.supporter_id, erased_at__isnull=True).first()
+    if person is not None:
+        people.confirm_address(person, welcome_sent=True)
     records = [
         item
         for item in answer.consents or []
@@ -263,23 +326,28 @@ def _record_confirmed_consents(answer: Rsvp) -> None:
         ).values_list("organization_id", flat=True)
     )
     organizations = Organization.objects.in_bulk([item["organization"] for item in records])
-    choices = [
-        ConsentChoice(organizations[item["organization"]], str(item.get("wording", "")))
-        for item in records
-        if item["organization"] in organizations and item["organization"] not in withdrawn
-    ]
-    if choices:
-        given = parse_datetime(str(records[0].get("given", ""))) or answer.created_at
-        become_supporter(
-            campaign=answer.session.event.campaign,
+    for item in records:
+        organization = organizations.get(item["organization"])
+        if organization is None or organization.pk in withdrawn:
+            continue
+        someone = people.find_or_create_person(
+            organization,
+            answer.email,
             name=answer.name,
-            email=answer.email,
             postcode=answer.postcode,
-            consents=choices,
             language=answer.language,
-            confirmed=True,
-            given_at=given,
+            source=answer.source,
         )
+        people.give_consent(
+            someone,
+            wording=str(item.get("wording", "")),
+            language=answer.language,
+            page=answer.session.event.get_absolute_url(),
+            source=answer.source,
+            campaign=answer.session.event.campaign_id,
+            given_at=parse_datetime(str(item.get("given", ""))) or answer.created_at,
+        )
+        people.confirm_address(someone, welcome_sent=True)
 
 
 def forget_unconfirmed(now=None) -> int:
@@ -294,7 +362,8 @@ def forget_unconfirmed(now=None) -> int:
 
 
 def cancel(answer: Rsvp) -> bool:
-    """Free the seats and hand them to the waitlist, in order. True if this call cancelled."""
+    """Free the seats and hand them to the waitlist, in order. True if this call cancelled.
+    A cancelled seat or place in line goes on the person's timeline too."""
     now = timezone.now()
     with transaction.atomic():
         was_confirmed = Rsvp.objects.filter(pk=answer.pk, status=Rsvp.Status.CONFIRMED).update(
@@ -303,12 +372,36 @@ def cancel(answer: Rsvp) -> bool:
         if was_confirmed:
             _release_seats(answer.session_id, answer.party_size)
             fill_from_waitlist(answer.session_id)
+            _record_cancellation(answer, now)
             return True
-        return bool(
-            Rsvp.objects.filter(
-                pk=answer.pk, status__in=[Rsvp.Status.WAITLISTED, Rsvp.Status.PENDING]
-            ).update(status=Rsvp.Status.CANCELLED, cancelled_at=now)
+        was_waiting = Rsvp.objects.filter(pk=answer.pk, status=Rsvp.Status.WAITLISTED).update(
+            status=Rsvp.Status.CANCELLED, cancelled_at=now
         )
+        if was_waiting:
+            _record_cancellation(answer, now)
+            return True
+        # An answer never confirmed was never on the timeline: nothing to undo there.
+        return bool(
+            Rsvp.objects.filter(pk=answer.pk, status=Rsvp.Status.PENDING).update(
+                status=Rsvp.Status.CANCELLED, cancelled_at=now
+            )
+        )
+
+
+def _record_cancellation(answer: Rsvp, now) -> None:
+    person = Supporter.objects.filter(pk=answer.supporter_id).first()
+    if person is None:
+        return
+    session = Session.objects.select_related("event").get(pk=answer.session_id)
+    titles = {"event": session.event.title, "session": session.title}
+    people.record_activity(
+        person,
+        Activity.Kind.RSVP,
+        campaign=session.event.campaign_id,
+        source=answer.source,
+        summary=gettext("Cancelled their answer for “%(event)s” (%(session)s)") % titles,
+        when=now,
+    )
 
 
 def fill_from_waitlist(session_id: int) -> list[int]:
@@ -438,6 +531,23 @@ def enqueue_reminders(now=None) -> int:
 
 def checkin_rows(session: Session) -> models.QuerySet:
     return Rsvp.objects.confirmed().filter(session=session).order_by("name", "pk")
+
+
+def natural_name_key(name: str) -> tuple:
+    """Sort names as people read a list: "Ana" < "ángel" < "Zoe", "Table 2" < "Table 10".
+
+    Accents and case are ignored (a database's ORDER BY puts "Zoe" before "ángel"), and runs
+    of digits compare as numbers."""
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
+    ).casefold()
+    parts = re.split(r"(\d+)", plain.strip())
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts if part)
+
+
+def checkin_list(session: Session) -> list[Rsvp]:
+    """The door's and the printed list's order: natural, by name (see natural_name_key)."""
+    return sorted(checkin_rows(session), key=lambda r: (natural_name_key(r.name), r.name, r.pk))
 
 
 # ---------------------------------------------------------------------------- calendars

@@ -8,8 +8,10 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tocsin.campaigns.models import Campaign
+from tocsin.campaigns.next_ask import mark_done
 from tocsin.organizations.models import Organization
 from tocsin.supporters.limits import rsvp_limit
+from tocsin.supporters.services import clean_source
 
 from . import services
 from .forms import RsvpForm
@@ -58,6 +60,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "sessions": sessions,
         "now": now,
         "feed_url": reverse("events:organization-feed", args=[event.organization.slug]),
+        # Carried on to the answer pages, so the answer is credited to where they came from.
+        "source": clean_source(request.GET.get("source", "")),
     }
     return render(request, "events/detail.html", context)
 
@@ -72,6 +76,7 @@ def rsvp(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
         organizations=organizations_asking(event),
         event=event,
         limit=rsvp_limit(request, session),
+        source=request.GET.get("source", ""),
     )
     refusal = None
     try:
@@ -93,6 +98,8 @@ def rsvp(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
                 consents=form.chosen_consents(),
                 language=get_language(),
                 time_zone=form.cleaned_data["tz"],
+                source=form.cleaned_data["source"],
+                page=request.path,
             )
         except services.RsvpRefused as refused:
             refusal = REFUSALS[refused.reason]
@@ -129,7 +136,8 @@ def done(request: HttpRequest, slug: str, session_id: int, token: str) -> HttpRe
         raise Http404
     answer, created = found
     context = {"event": session.event, "session": session, "rsvp": answer, "created": created}
-    return render(request, "events/done.html", context)
+    response = render(request, "events/done.html", context)
+    return mark_done(request, response, session.event.campaign, "rsvp")
 
 
 @require_GET
@@ -157,7 +165,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "events/confirm.html", context)
         answer.refresh_from_db()
     if answer.status in (Rsvp.Status.CONFIRMED, Rsvp.Status.WAITLISTED):
-        return render(request, "events/done.html", context | {"created": True})
+        response = render(request, "events/done.html", context | {"created": True})
+        return mark_done(request, response, event.campaign, "rsvp")
     return render(request, "events/confirm.html", context)
 
 

@@ -27,7 +27,7 @@ class FundraiserAdmin(OrganizationScopedAdmin):
     ]
     list_filter = ["is_accepting", "currency"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["progress"]
+    readonly_fields = ["progress", "online_giving"]
     fieldsets = [
         (None, {"fields": ["organization", "campaign", "title", "slug", "is_accepting"]}),
         (
@@ -45,8 +45,18 @@ class FundraiserAdmin(OrganizationScopedAdmin):
             },
         ),
         (_("What people read"), {"fields": ["story", "offline_instructions"]}),
-        (_("Progress"), {"fields": ["progress"]}),
+        (_("Progress"), {"fields": ["progress", "online_giving"]}),
     ]
+
+    @admin.display(description=_("online giving"))
+    def online_giving(self, fundraiser):
+        # Said here only: supporters just see how to give offline.
+        if services.stripe_configured():
+            return _("On: gifts by card go through Stripe Checkout.")
+        return _(
+            "Not set up: this site has no Stripe keys (STRIPE_SECRET_KEY and "
+            "STRIPE_WEBHOOK_SECRET), so supporters see only your offline instructions."
+        )
 
     @admin.display(description=_("goal"), ordering="goal")
     def goal_display(self, fundraiser):

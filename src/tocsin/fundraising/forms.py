@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tocsin.core.emails import normalize_email
 from tocsin.core.forms import EMAIL_TOO_LONG, validate_storable_email
+from tocsin.supporters.services import ConsentChoice, clean_source, consent_wording
 
 from .models import Fundraiser, Gift
 from .money import MAX_MINOR, format_money, major_text, parse_amount
@@ -13,7 +14,9 @@ def amount_format_error():
 
 
 class GiveForm(forms.Form):
-    """Pick a suggested amount or write another; monthly if the fundraiser offers it."""
+    """Pick a suggested amount or write another; monthly if the fundraiser offers it; and,
+    optionally, a box per organization asking to hear from it, as every action form has. The
+    donor's name and address are asked by Stripe's page, not here."""
 
     amount = forms.ChoiceField(
         label=_("Choose an amount"),
@@ -29,10 +32,19 @@ class GiveForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     monthly = forms.BooleanField(label=_("Give this every month"), required=False)
+    # The page's ?source= code, carried through the POST; never trusted beyond clean_source.
+    source = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, fundraiser: Fundraiser, **kwargs):
+    def __init__(self, *args, fundraiser: Fundraiser, organizations=(), source: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fundraiser = fundraiser
+        self.organizations = list(organizations)
+        for organization in self.organizations:
+            self.fields[self.consent_field_name(organization)] = forms.BooleanField(
+                label=consent_wording(organization), required=False
+            )
+        if source:
+            self.initial["source"] = clean_source(source)
         self.suggested = fundraiser.suggested() if _valid_suggestions(fundraiser) else []
         self.fields["amount"].choices = [
             (str(minor), format_money(minor, fundraiser.currency)) for minor in self.suggested
@@ -47,6 +59,24 @@ class GiveForm(forms.Form):
         )
         if not fundraiser.allow_monthly:
             del self.fields["monthly"]
+
+    @staticmethod
+    def consent_field_name(organization) -> str:
+        return f"consent_{organization.pk}"
+
+    @property
+    def consent_fields(self):
+        return [self[self.consent_field_name(o)] for o in self.organizations]
+
+    def chosen_consents(self) -> list[ConsentChoice]:
+        return [
+            ConsentChoice(o, str(self.fields[self.consent_field_name(o)].label))
+            for o in self.organizations
+            if self.cleaned_data.get(self.consent_field_name(o))
+        ]
+
+    def clean_source(self) -> str:
+        return clean_source(self.cleaned_data.get("source", ""))
 
     def clean(self) -> dict:
         data = super().clean()

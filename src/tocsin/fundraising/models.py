@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from tocsin.campaigns.models import Campaign
 from tocsin.core.markdown import render_markdown
 from tocsin.organizations.models import Organization
+from tocsin.supporters.models import Supporter
 
 from .money import CURRENCY_CHOICES, MAX_MINOR, currency, parse_amount
 
@@ -217,6 +218,18 @@ class Gift(models.Model):
         editable=False,
         related_name="+",
     )
+    # The fundraiser's organization's person with the donor's address, when one was given.
+    supporter = models.ForeignKey(
+        Supporter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="gifts",
+        verbose_name=_("person"),
+    )
+    # The `?source=` code the donor came with (`source` above says how the money came).
+    source_code = models.CharField(_("source"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     erased_at = models.DateTimeField(_("donor erased"), null=True, blank=True, editable=False)
 
@@ -245,6 +258,24 @@ class Gift(models.Model):
     @property
     def net(self) -> int:
         return self.amount - self.refunded_amount
+
+
+class GiftIntent(models.Model):
+    """What the gift form said before the donor went to Stripe Checkout: the consent boxes
+    ticked, with their wording, and where they came from. Its id travels in the checkout's
+    metadata, so nothing about the donor is in a URL or at Stripe; the webhook that records
+    the gift reads it back. It holds nothing personal: the address comes with the payment."""
+
+    fundraiser = models.ForeignKey(Fundraiser, on_delete=models.CASCADE, related_name="+")
+    # [{"organization": id, "wording": "..."}] as shown on the form.
+    consents = models.JSONField(default=list, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    page = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.fundraiser_id}: {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class WebhookEvent(models.Model):

@@ -7,6 +7,7 @@ counter: the thermometer reads an aggregate cached for a few seconds and forgott
 gift or refund is committed.
 """
 
+import datetime
 import logging
 from dataclasses import dataclass
 
@@ -15,17 +16,24 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tocsin.campaigns.caching import forget_pages
 from tocsin.core import switches
 from tocsin.core.emails import fits, normalize_email
+from tocsin.organizations.models import Organization
+from tocsin.supporters import services as people
+from tocsin.supporters.models import Activity, Supporter
 
-from .models import Fundraiser, Gift, WebhookEvent
-from .money import CURRENCIES, MAX_MINOR, major_text
+from .models import Fundraiser, Gift, GiftIntent, WebhookEvent
+from .money import CURRENCIES, MAX_MINOR, format_money, major_text
 
 logger = logging.getLogger(__name__)
 
 STRIPE_TIMEOUT_SECONDS = 20
+# What a donor ticked before going to Checkout is kept this long for the payment's webhook
+# (a bank debit can take days to succeed), then forgotten.
+INTENT_KEPT_FOR = datetime.timedelta(days=14)
 
 
 class GiftRefused(ValueError):
@@ -42,6 +50,7 @@ class Thermometer:
     raised: int
     donors: int
     days_left: int
+    deadline: datetime.date | None = None
 
     @property
     def still_needed(self) -> int:
@@ -107,6 +116,7 @@ def thermometer(fundraiser: Fundraiser) -> Thermometer:
         raised=totals["raised"],
         donors=totals["donors"],
         days_left=fundraiser.days_left(),
+        deadline=fundraiser.deadline,
     )
 
 
@@ -131,9 +141,30 @@ def record_offline_gift(gift: Gift, *, recorded_by=None) -> Gift:
     _check_amount(fundraiser, gift.amount, gift.currency)
     gift.recorded_by = recorded_by
     with transaction.atomic():
+        # The donor gave, but never agreed to be mailed: a person and an action only.
+        gift.supporter = (
+            people.find_or_create_person(
+                fundraiser.organization, gift.donor_email, name=gift.donor_name
+            )
+            if gift.donor_email
+            else None
+        )
         gift.save()
+        # Saved again after an edit: the timeline says what the gift says now.
+        _timeline_rows(gift).delete()
+        if gift.supporter is not None:
+            _record_gift(gift, when=_received_at(gift.received_on))
         forget_after_commit(fundraiser)
     return gift
+
+
+def _received_at(day: datetime.date) -> datetime.datetime:
+    """When an offline gift goes on the timeline: now if it came today, else midday of the
+    day it was received (in the site's time zone)."""
+    now = timezone.now()
+    if day >= timezone.localdate(now):
+        return now
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
 def remove_offline_gift(gift: Gift) -> None:
@@ -141,8 +172,36 @@ def remove_offline_gift(gift: Gift) -> None:
         raise GiftRefused("online gifts are reduced by refunds, never deleted")
     fundraiser = gift.fundraiser
     with transaction.atomic():
+        _timeline_rows(gift).delete()
         gift.delete()
         forget_after_commit(fundraiser)
+
+
+def _timeline_rows(gift: Gift):
+    return Activity.objects.filter(ref_model="fundraising.gift", ref_id=gift.pk)
+
+
+def _record_gift(gift: Gift, when: datetime.datetime | None = None) -> None:
+    """The gift on its donor's timeline: "gave", with the amount as people read it."""
+    amount = format_money(gift.amount, gift.currency)
+    if gift.source in Gift.OFFLINE_SOURCES:
+        summary = gettext("Gave %(amount)s (%(how)s)") % {
+            "amount": amount,
+            "how": gift.get_source_display(),
+        }
+    elif gift.monthly:
+        summary = gettext("Gave %(amount)s, monthly") % {"amount": amount}
+    else:
+        summary = gettext("Gave %(amount)s") % {"amount": amount}
+    people.record_activity(
+        gift.supporter,
+        Activity.Kind.GAVE,
+        campaign=gift.fundraiser.campaign_id,
+        source=gift.source_code,
+        summary=f"{summary} · {gift.fundraiser.title}",
+        ref=("fundraising.gift", gift.pk),
+        when=when,
+    )
 
 
 def record_online_gift(
@@ -157,11 +216,23 @@ def record_online_gift(
     renewal: bool = False,
     donor_name: str = "",
     donor_email: str = "",
+    intent: GiftIntent | None = None,
+    person: Supporter | None = None,
+    source_code: str = "",
 ) -> Gift | None:
-    """A payment Stripe confirmed. None if this payment was recorded before."""
+    """A payment Stripe confirmed. None if this payment was recorded before.
+
+    The donor's address finds or creates the fundraiser's organization's person (`person`
+    for a later month of a monthly gift), and the gift goes on their timeline. The consents
+    ticked on the gift form (`intent`) are pending until the address's owner confirms them
+    with the button in the mail sent now: a paid checkout does not prove who owns an
+    address."""
     _check_amount(fundraiser, amount, currency_code)
     if not payment_id:
         raise GiftRefused("the payment has no id")
+    email = _storable_email(donor_email)
+    if intent is not None:
+        source_code = intent.source
     try:
         with transaction.atomic():
             gift = Gift.objects.create(
@@ -172,16 +243,77 @@ def record_online_gift(
                 monthly=monthly,
                 renewal=renewal,
                 donor_name=donor_name[:200],
-                donor_email=_storable_email(donor_email),
+                donor_email=email,
                 stripe_payment_id=payment_id,
                 stripe_invoice_id=invoice_id or None,
                 stripe_subscription_id=subscription_id or "",
                 received_on=timezone.localdate(),
+                source_code=people.clean_source(source_code),
             )
+            if email and (person is None or person.erased_at is not None):
+                person = people.find_or_create_person(
+                    fundraiser.organization,
+                    email,
+                    name=donor_name,
+                    language=intent.language if intent else "",
+                    source=gift.source_code,
+                    page=intent.page if intent else "",
+                )
+            if email and person is not None:
+                gift.supporter = person
+                Gift.objects.filter(pk=gift.pk).update(supporter=person)
+                _record_gift(gift)
+                if intent is not None:
+                    _ask_for_consents(gift, intent)
+            if intent is not None:
+                GiftIntent.objects.filter(pk=intent.pk).delete()
             forget_after_commit(fundraiser)
     except IntegrityError:
         return None
     return gift
+
+
+def _ask_for_consents(gift: Gift, intent: GiftIntent) -> None:
+    """The consents ticked on the gift form, pending, and one mail with a button to confirm
+    them all (which doubles as the welcome), as joining does."""
+    records = [
+        item
+        for item in intent.consents or []
+        if isinstance(item, dict) and isinstance(item.get("organization"), int)
+    ]
+    organizations = Organization.objects.in_bulk([item["organization"] for item in records])
+    choices = [
+        people.ConsentChoice(organizations[item["organization"]], str(item.get("wording", "")))
+        for item in records
+        if item["organization"] in organizations
+    ]
+    if choices:
+        people.become_supporter(
+            campaign=gift.fundraiser.campaign,
+            name=gift.donor_name,
+            email=gift.donor_email,
+            postcode="",
+            consents=choices,
+            language=intent.language,
+            given_at=intent.created_at,
+            source=intent.source,
+            page=intent.page,
+        )
+
+
+def record_intent(
+    fundraiser: Fundraiser, *, consents, language: str, page: str, source: str
+) -> GiftIntent:
+    """Keep what the gift form said (consents as [ConsentChoice], wording as shown) for the
+    webhook of the payment it leads to; intents older than INTENT_KEPT_FOR are forgotten."""
+    GiftIntent.objects.filter(created_at__lt=timezone.now() - INTENT_KEPT_FOR).delete()
+    return GiftIntent.objects.create(
+        fundraiser=fundraiser,
+        consents=[{"organization": c.organization.pk, "wording": c.wording} for c in consents],
+        language=(language or "")[:10],
+        page=page[:300],
+        source=people.clean_source(source),
+    )
 
 
 def _storable_email(email: str) -> str:
@@ -247,15 +379,19 @@ def start_checkout(
     success_url: str,
     cancel_url: str,
     language: str,
+    intent: GiftIntent | None = None,
 ) -> str:
     """Open a Stripe Checkout session for this gift and return the page to send the donor to.
-    Nothing is recorded: the gift exists once the webhook says it was paid."""
+    No gift is recorded: it exists once the webhook says it was paid. The `intent` (what the
+    form said) goes by its id in the metadata, so the webhook finds it."""
     _check_amount(fundraiser, amount, fundraiser.currency)
     if not fundraiser.min_amount <= amount <= fundraiser.max_amount:
         raise GiftRefused("amount outside the fundraiser's bounds")
     if monthly and not fundraiser.allow_monthly:
         raise GiftRefused("monthly gifts are not offered")
     metadata = {"fundraiser": str(fundraiser.pk)}
+    if intent is not None:
+        metadata["intent"] = str(intent.pk)
     price_data = {
         "currency": fundraiser.currency.lower(),
         "unit_amount": amount,
@@ -354,8 +490,18 @@ def _checkout_completed(session: dict) -> str:
         monthly=monthly,
         donor_name=str(details.get("name") or ""),
         donor_email=str(details.get("email") or ""),
+        intent=_intent_from_metadata(session.get("metadata"), fundraiser),
     )
     return "recorded" if gift else "payment already recorded"
+
+
+def _intent_from_metadata(metadata, fundraiser: Fundraiser) -> GiftIntent | None:
+    """The gift form's intent the checkout names, if it is still kept; a gift is recorded
+    without it rather than refused (the money was taken)."""
+    raw = (metadata or {}).get("intent", "") if isinstance(metadata, dict) else ""
+    if not str(raw).isdigit():
+        return None
+    return GiftIntent.objects.filter(pk=int(raw), fundraiser=fundraiser).first()
 
 
 def _invoice_subscription(invoice: dict) -> tuple[str, dict]:
@@ -389,6 +535,8 @@ def _invoice_paid(invoice: dict) -> str:
         renewal=True,
         donor_name=first.donor_name if first else "",
         donor_email=first.donor_email if first else "",
+        person=first.supporter if first else None,
+        source_code=first.source_code if first else "",
     )
     return "recorded" if gift else "payment already recorded"
 

@@ -11,11 +11,22 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tocsin.campaigns.models import Campaign
+from tocsin.campaigns.next_ask import mark_done
 from tocsin.organizations.models import Organization
 
 from . import services
 from .forms import GiveForm
 from .models import Fundraiser
+
+
+def organizations_asking(fundraiser: Fundraiser) -> list[Organization]:
+    """Who the gift form offers to hear from: the fundraiser's organization, and the
+    campaign's partners."""
+    organizations = [fundraiser.organization]
+    if fundraiser.campaign:
+        partners = fundraiser.campaign.accepted_partners()
+        organizations += [o for o in partners if o != fundraiser.organization]
+    return organizations
 
 
 def fundraiser_for(request: HttpRequest, slug: str) -> Fundraiser:
@@ -32,7 +43,12 @@ def fundraiser_for(request: HttpRequest, slug: str) -> Fundraiser:
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     fundraiser = fundraiser_for(request, slug)
     online = services.stripe_configured() and fundraiser.is_open
-    form = GiveForm(request.POST if request.method == "POST" else None, fundraiser=fundraiser)
+    form = GiveForm(
+        request.POST if request.method == "POST" else None,
+        fundraiser=fundraiser,
+        organizations=organizations_asking(fundraiser),
+        source=request.GET.get("source", ""),
+    )
     context = {
         "fundraiser": fundraiser,
         "campaign": fundraiser.campaign,
@@ -50,19 +66,32 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return render(request, "fundraising/detail.html", context, status=400)
     base = settings.TOCSIN_BASE_URL
+    consents = form.chosen_consents()
+    thanks_url = base + reverse("fundraising:thanks", kwargs={"slug": slug})
+    intent = services.record_intent(
+        fundraiser,
+        consents=consents,
+        language=get_language() or "en",
+        page=request.path,
+        source=form.cleaned_data["source"],
+    )
     try:
         url = services.start_checkout(
             fundraiser,
             amount=form.cleaned_data["minor"],
             monthly=form.cleaned_data["monthly"],
-            success_url=base + reverse("fundraising:thanks", kwargs={"slug": slug}),
+            # Says only that a box was ticked, so the thank-you page can mention the mail.
+            success_url=thanks_url + ("?asked=1" if consents else ""),
             cancel_url=base + fundraiser.get_absolute_url() + "?cancelled=1",
             language=get_language() or "en",
+            intent=intent,
         )
     except services.GiftRefused:
+        intent.delete()
         context["refused"] = True
         return render(request, "fundraising/detail.html", context, status=400)
     except services.CheckoutUnavailable:
+        intent.delete()
         context["unavailable"] = True
         return render(request, "fundraising/detail.html", context, status=503)
     response = HttpResponse(status=303)
@@ -77,8 +106,10 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
         "fundraiser": fundraiser,
         "campaign": fundraiser.campaign,
         "thermometer": services.thermometer(fundraiser),
+        "asked_consent": request.GET.get("asked") == "1",
     }
-    return render(request, "fundraising/thanks.html", context)
+    response = render(request, "fundraising/thanks.html", context)
+    return mark_done(request, response, fundraiser.campaign, "give")
 
 
 @csrf_exempt  # Stripe cannot send our CSRF token; its signature takes its place

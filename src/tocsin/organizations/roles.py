@@ -47,7 +47,12 @@ ORGANIZER_PERMISSIONS = {
         "fundraiser": ["add", "change", "delete", "view"],
         "gift": ["add", "delete", "view"],
     },
-    "supporters": {"supporter": ["view", "erase"], "consent": ["view"]},
+    "supporters": {
+        "supporter": ["view", "erase", "tag", "import"],
+        "consent": ["view"],
+        "tag": ["view"],
+        "activity": ["view"],
+    },
     "organizations": {"organization": ["change", "view"]},
     "districts": {"datasetimport": ["view"]},
 }

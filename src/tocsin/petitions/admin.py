@@ -99,6 +99,8 @@ class SignatureAdmin(OrganizationScopedAdmin):
         "district",
         "comment",
         "consents",
+        "source",
+        "supporter",
         "created_at",
         "confirmed_at",
         "invalidated_at",

@@ -7,10 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from tocsin.core.forms import PlainTextField
 from tocsin.supporters.forms import JoinForm
+from tocsin.supporters.services import clean_source
 
 MIN_FILL_SECONDS = 3
 MAX_FORM_AGE_SECONDS = 24 * 3600
 STARTED_SALT = "tocsin.petitions.form-started"
+SEND_AGAIN_MESSAGE = _(
+    "Your signature is not saved yet: the form was sent faster than people usually fill it "
+    "in. Please check your details and press Sign once more."
+)
 
 
 class SignForm(JoinForm):
@@ -37,14 +42,21 @@ class SignForm(JoinForm):
         required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The page's ?source= code, carried through the POST; never trusted beyond clean_source.
+    source = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, petition, **kwargs):
+    def __init__(self, *args, petition, source: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.petition = petition
+        if not self.is_bound:
+            self.initial["source"] = clean_source(source)
         self.fields["postcode"].required = petition.ask_postcode
         self.fields["country"].required = petition.ask_country
         if not self.is_bound:
             self.initial["started"] = started_value()
+
+    def clean_source(self) -> str:
+        return clean_source(self.cleaned_data.get("source", ""))
 
     def clean_country(self) -> str:
         country = self.cleaned_data["country"].upper()
@@ -62,11 +74,22 @@ class SignForm(JoinForm):
         return forms.Form.clean(self)
 
     @property
-    def looks_automated(self) -> bool:
-        """Filled the hidden field, or faster than a person can type: held for review."""
-        if self.cleaned_data.get("website"):
-            return True
+    def filled_trap(self) -> bool:
+        """Filled the field people never see: stored, but held for an organizer to review."""
+        return bool(self.cleaned_data.get("website"))
+
+    @property
+    def sent_too_fast(self) -> bool:
+        """Sent sooner than a person fills the form (or with no genuine token): not stored,
+        the form comes back asking for one more press (see `ask_to_send_again`)."""
         return _too_fast(self.cleaned_data.get("started", ""))
+
+    def ask_to_send_again(self) -> None:
+        """Show the form again with what was entered, a fresh token (so a second press
+        after reading the message passes the timing check) and a message saying why."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("started")] = started_value()
+        self.add_error(None, forms.ValidationError(SEND_AGAIN_MESSAGE, code="too_fast"))
 
 
 def started_value(at: float | None = None) -> str:

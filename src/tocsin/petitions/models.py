@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tocsin.campaigns.models import Campaign
+from tocsin.supporters.models import Supporter
 
 
 class PetitionAction(models.Model):
@@ -77,6 +78,16 @@ class Signature(models.Model):
     consents = models.JSONField(
         default=list, blank=True, help_text="[{organization, wording}] as shown when signing."
     )
+    # The campaign's organization's person with this address, found or created at signing.
+    supporter = models.ForeignKey(
+        Supporter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("person"),
+    )
+    source = models.CharField(_("source"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("signed"), auto_now_add=True, db_index=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     # When a confirmation mail was last asked for, and when the last one went out: a task run

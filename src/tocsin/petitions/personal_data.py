@@ -53,6 +53,7 @@ def export_signatures(email: str, organizations: frozenset[int] | None = None) -
             "district": signature.district,
             "comment": signature.comment,
             "language": signature.language,
+            "source": signature.source,
             "signed": signature.created_at.isoformat(),
             "confirmed": signature.confirmed_at.isoformat() if signature.confirmed_at else None,
             "consents": [

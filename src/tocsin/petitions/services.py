@@ -1,31 +1,36 @@
 """Signing, confirming and counting a petition.
 
 Signing is one transaction: the rate-limit check, one row (unique per petition and normalised
-email) and its confirmation-mail task. Confirming is a POST from a page the mail links to, so
+email) linked to the campaign's organization's person, a pending consent for each group the
+signer ticked (each in that group's audience) and the confirmation-mail task. Confirming is
+when the signature counts: the signer's address is confirmed for every person involved, their
+consents become current (the confirmation mail was the welcome) and "signed" goes on the
+person's timeline. Confirming is a POST from a page the mail links to, so
 a mail scanner that opens links confirms nothing. No request touches a shared counter: the
 public count is an indexed count of the rows, cached for the seconds the switches allow.
 """
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import TruncHour
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tocsin.core import switches
 from tocsin.core.emails import normalize_email
 from tocsin.districts import services as districts
+from tocsin.organizations.models import Organization
+from tocsin.supporters import services as people
+from tocsin.supporters.models import Activity, Consent, Supporter
 
 from . import limits, moderation
 from .models import PetitionAction, Signature
-
-if TYPE_CHECKING:
-    from tocsin.organizations.models import Organization
 
 CONFIRM_SALT = "tocsin.petitions.confirm"
 PETITION_CACHE_SECONDS = 10
@@ -48,7 +53,7 @@ def district_for(postcode: str, country: str) -> str:
 @dataclass(frozen=True)
 class PublicPetition:
     petition: PetitionAction  # with its campaign and the campaign's organization
-    organizations: tuple["Organization", ...]  # the organizer, then the accepted partners
+    organizations: tuple[Organization, ...]  # the organizer, then the accepted partners
 
 
 def public_petition(slug: str) -> PublicPetition | None:
@@ -78,10 +83,19 @@ def forget_public_petition(slug: str) -> None:
     cache.delete(_petition_key(slug))
 
 
+class SignOutcome(models.TextChoices):
+    """What the signer may be told. A repeat gets the answer a new signature would, so the
+    page never reveals whether an address had signed before."""
+
+    MAILED = "mailed"  # a confirmation mail is on its way (or was sent before)
+    HELD = "held"  # stored, but no mail until an organizer releases it (release_held)
+
+
 @dataclass(frozen=True)
 class SignResult:
     signature: Signature | None
     created: bool
+    outcome: SignOutcome = SignOutcome.MAILED
 
 
 def sign(
@@ -96,36 +110,61 @@ def sign(
     language: str,
     ip_address: str = "",
     hold: bool = False,
+    source: str = "",
 ) -> SignResult:
-    """Record a signature once. Signing again sends the confirmation again (at most every ten
-    minutes) and changes nothing else; the answer to the signer is the same either way.
-    `hold` keeps it for review (it failed a check) as if it were over a rate limit."""
+    """Record a signature once, with the signer as a person of the campaign's organization
+    and, for each consent ticked ({"organization": id, "wording": as shown}), a pending
+    consent of that organization's person. Signing again sends the confirmation again (at
+    most every ten minutes) and changes nothing else; the answer to the signer is the same
+    either way. `hold` keeps it for review (it failed a check) as if it were over a rate
+    limit."""
     from .tasks import send_confirmation
 
     email = normalize_email(email)
     address = moderation.address_hashes(ip_address)
     domain = email.rpartition("@")[2]
+    district = district_for(postcode, country)
+    source = people.clean_source(source)
     now = timezone.now()
+    campaign = petition.campaign
+    signer = {"name": name, "postcode": postcode, "language": language, "source": source}
+    signer["place"] = place_of(country, district)
     with transaction.atomic():
         held = hold or limits.over_limit(
             petition, ip_hash=address["ip_hash"], domain=domain, country=country
         )
+        outcome = SignOutcome.HELD if held else SignOutcome.MAILED
         try:
+            # A repeat rolls all of this back, the person's details included: it changes
+            # nothing.
             with transaction.atomic():
+                person = people.find_or_create_person(
+                    campaign.organization, email, page=sign_page(campaign), **signer
+                )
                 signature = Signature.objects.create(
                     petition=petition,
                     email=email,
                     name=name,
                     postcode=postcode,
                     country=country,
-                    district=district_for(postcode, country),
+                    district=district,
                     comment=comment,
                     language=language,
                     consents=consents,
+                    source=source,
+                    supporter=person,
                     email_domain=domain,
                     **address,
                     held_at=now if held else None,
                     mailed_at=None if held else now,
+                )
+                give_consents(
+                    person,
+                    consents,
+                    campaign=campaign,
+                    email=email,
+                    given_at=signature.created_at,
+                    signer=signer,
                 )
         except IntegrityError:  # signed before: one_signature_per_email
             signature = None
@@ -134,9 +173,55 @@ def sign(
             # versa. A held one gets its mail when an organizer releases it.
             if not held:
                 send_confirmation.enqueue(signature.pk)
-            return SignResult(signature, True)
+            return SignResult(signature, True, outcome)
         resend_if_due(petition.pk, email)
-    return SignResult(None, False)
+    return SignResult(None, False, outcome)
+
+
+def place_of(country: str, district: str) -> people.Place:
+    """Where a signer is, as far as the signature tells: a US district ("WI-02") gives its
+    state and country."""
+    if district:
+        return people.Place(
+            country=country or "US", state=district.split("-")[0], district=district
+        )
+    return people.Place(country=country)
+
+
+def sign_page(campaign) -> str:
+    return reverse("petitions:sign", kwargs={"slug": campaign.slug})
+
+
+def give_consents(
+    person: Supporter, chosen: list, *, campaign, email: str, given_at, signer: dict
+) -> None:
+    """A pending consent for each organization the signer ticked (`chosen`, as stored on the
+    signature), with the wording shown, on that organization's person: `person` for the
+    campaign's own, found or created for a partner. The mail confirming the signature
+    confirms them too."""
+    wordings = {
+        item["organization"]: str(item.get("wording", ""))
+        for item in chosen or []
+        if isinstance(item, dict) and isinstance(item.get("organization"), int)
+    }
+    organizations = Organization.objects.in_bulk(wordings.keys())
+    for organization_id, wording in wordings.items():
+        if organization_id not in organizations:
+            continue
+        someone = person
+        if organization_id != person.organization_id:
+            someone = people.find_or_create_person(
+                organizations[organization_id], email, page=sign_page(campaign), **signer
+            )
+        people.give_consent(
+            someone,
+            wording=wording,
+            language=signer["language"],
+            page=sign_page(campaign),
+            source=signer["source"],
+            campaign=campaign,
+            given_at=given_at,
+        )
 
 
 def resend_if_due(petition_id: int, email: str) -> bool:
@@ -189,12 +274,79 @@ def signature_for_token(token: str) -> Signature | None:
 
 
 def confirm(signature: Signature) -> bool:
-    """Count the signature; confirming twice changes nothing. True if this call confirmed it."""
-    return bool(
-        Signature.objects.filter(pk=signature.pk, confirmed_at__isnull=True).update(
-            confirmed_at=timezone.now()
+    """Count the signature: from now it is on the signer's timeline, their address is
+    confirmed and the consents they ticked are current (the confirmation mail was the
+    welcome, so no other mail goes). Confirming twice changes nothing. True if this call
+    confirmed it."""
+    now = timezone.now()
+    with transaction.atomic():
+        confirmed = bool(
+            Signature.objects.filter(pk=signature.pk, confirmed_at__isnull=True).update(
+                confirmed_at=now
+            )
         )
+        if confirmed:
+            signature = Signature.objects.select_related(
+                "petition__campaign__organization", "supporter"
+            ).get(pk=signature.pk)
+            if not signature.email.endswith("@invalid"):  # not erased meanwhile
+                confirm_signer(signature, now)
+    return confirmed
+
+
+def confirm_signer(signature: Signature, now: datetime.datetime) -> None:
+    """The signer proved their address: each person of theirs the signature involves (the
+    campaign's organization's, and a partner's they gave consent to) has it confirmed. A
+    consent the worker forgot meanwhile (pending too long) is given again as it was shown,
+    unless the signer withdrew it since signing."""
+    campaign = signature.petition.campaign
+    signer = {
+        "name": signature.name,
+        "postcode": signature.postcode,
+        "language": signature.language,
+        "source": signature.source,
+        "place": place_of(signature.country, signature.district),
+    }
+    person = signature.supporter
+    if person is None or person.erased_at is not None:
+        person = people.find_or_create_person(
+            campaign.organization, signature.email, page=sign_page(campaign), **signer
+        )
+        Signature.objects.filter(pk=signature.pk).update(supporter=person)
+    people.record_activity(
+        person,
+        Activity.Kind.SIGNED,
+        campaign=campaign,
+        source=signature.source,
+        summary=gettext("Signed “%(title)s”") % {"title": signature.petition.title},
+        ref=("petitions.signature", signature.pk),
+        when=now,
     )
+    withdrawn_since = set(
+        Consent.objects.filter(
+            supporter__email=signature.email, withdrawn_at__gte=signature.created_at
+        ).values_list("organization_id", flat=True)
+    )
+    still_wanted = [
+        item
+        for item in signature.consents or []
+        if isinstance(item, dict) and item.get("organization") not in withdrawn_since
+    ]
+    give_consents(
+        person,
+        still_wanted,
+        campaign=campaign,
+        email=signature.email,
+        given_at=signature.created_at,
+        signer=signer,
+    )
+    involved = Supporter.objects.filter(
+        email=signature.email,
+        erased_at__isnull=True,
+        organization_id__in={person.organization_id, *people.consented_organizations(still_wanted)},
+    )
+    for someone in involved:
+        people.confirm_address(someone, welcome_sent=True)
 
 
 def history(petition: PetitionAction) -> list[tuple[datetime.datetime, int]]:

@@ -8,6 +8,7 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tocsin.campaigns.models import Campaign
+from tocsin.campaigns.next_ask import mark_done
 from tocsin.core import challenge, switches
 from tocsin.core.http import client_ip
 
@@ -43,9 +44,25 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     open_for_signing = campaign.is_open and petition.is_collecting and not site.signing_paused
     asks_for_challenge = petition.ask_for_challenge or site.challenge_everywhere
     data = request.POST if request.method == "POST" else None
-    form = SignForm(data, organizations=organizations, petition=petition)
-    if request.method == "POST" and open_for_signing and form.is_valid():
-        services.sign(
+    form = SignForm(
+        data,
+        organizations=organizations,
+        petition=petition,
+        source=request.GET.get("source", ""),
+    )
+    sent_too_fast = (
+        request.method == "POST"
+        and open_for_signing
+        and form.is_valid()
+        and not form.filled_trap
+        and form.sent_too_fast
+    )
+    if sent_too_fast:
+        # Perhaps a person with autofill: store nothing, say so, and ask for one more press,
+        # rather than keep it quietly or pretend a mail is on its way.
+        form.ask_to_send_again()
+    elif request.method == "POST" and open_for_signing and form.is_valid():
+        result = services.sign(
             petition,
             name=form.cleaned_data["name"],
             email=form.cleaned_data["email"],
@@ -58,13 +75,18 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             ],
             language=get_language(),
             ip_address=client_ip(request),
-            # Stored but held for review, never dropped: a person who was quick, or whose
-            # browser could not solve the puzzle, is still heard once an organizer looks.
-            hold=form.looks_automated
+            source=form.cleaned_data["source"],
+            # Stored but held for review, never dropped: a person whose browser could not
+            # solve the puzzle is still heard once an organizer looks.
+            hold=form.filled_trap
             or (asks_for_challenge and not challenge.solved(request.POST.get("altcha", ""))),
         )
-        # The same answer whether new, repeated or held back: nothing to learn from it.
-        return HttpResponseRedirect(reverse("petitions:check-email", kwargs={"slug": slug}))
+        # New or repeated, the same answer: nothing to learn about who signed before. Held
+        # ones are told the truth, that no mail comes until an organizer has checked them.
+        url = reverse("petitions:check-email", kwargs={"slug": slug})
+        if result.outcome == services.SignOutcome.HELD:
+            url += "?held=1"
+        return HttpResponseRedirect(url)
     context = {
         "campaign": campaign,
         "petition": petition,
@@ -83,9 +105,13 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def check_email(request: HttpRequest, slug: str) -> HttpResponse:
     petition = petition_for(request, slug)
-    return render(
-        request, "petitions/check_email.html", {"petition": petition, "campaign": petition.campaign}
-    )
+    context = {
+        "petition": petition,
+        "campaign": petition.campaign,
+        "held": request.GET.get("held") == "1",
+    }
+    response = render(request, "petitions/check_email.html", context)
+    return mark_done(request, response, petition.campaign, "sign")
 
 
 @require_http_methods(["GET", "POST"])
@@ -99,7 +125,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         services.confirm(signature)
         context |= {"confirmed": True, "count": services.public_count(petition)}
-    return render(request, "petitions/confirm.html", context)
+    response = render(request, "petitions/confirm.html", context)
+    if signature.confirmed_at:
+        mark_done(request, response, petition.campaign, "sign")
+    return response
 
 
 @cache_page(10)

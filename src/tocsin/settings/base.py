@@ -196,6 +196,8 @@ TOCSIN_LOGIN_LOG_DAYS = env.int("TOCSIN_LOGIN_LOG_DAYS", default=30)
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Español"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Dates as each language writes them ("viernes 25 de diciembre de 2026"); see core/dates.py.
+FORMAT_MODULE_PATH = ["tocsin.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
@@ -271,6 +273,9 @@ CSRF_FAILURE_VIEW = "tocsin.core.views.csrf_failure"
 # every so many seconds, with optional "kwargs". However many workers run, on however many
 # servers, a due job runs once per period. A job new to the schedule first runs one period
 # after a worker first sees it.
+# People with no current consent and no action for this long are anonymised by the worker.
+TOCSIN_ANONYMISE_AFTER_MONTHS = env.int("TOCSIN_ANONYMISE_AFTER_MONTHS", default=24)
+
 TOCSIN_SCHEDULE = {
     "dashboard-rollups": {"call": "tocsin.dashboard.rollups.refresh", "every": 60},
     # Nightly, all of time: corrects what the recent hours cannot see.
@@ -287,6 +292,11 @@ TOCSIN_SCHEDULE = {
     # Consents and RSVPs whose address nobody confirmed in time.
     "forget-unconfirmed-consents": {
         "call": "tocsin.supporters.services.forget_unconfirmed",
+        "every": 86400,
+    },
+    # People with no current consent who have not acted for TOCSIN_ANONYMISE_AFTER_MONTHS.
+    "anonymise-inactive-people": {
+        "call": "tocsin.supporters.services.anonymise_inactive",
         "every": 86400,
     },
     "forget-unconfirmed-rsvps": {

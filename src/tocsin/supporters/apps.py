@@ -9,12 +9,12 @@ class SupportersConfig(AppConfig):
     def ready(self) -> None:
         from tocsin.core import personal_data
 
-        from .models import Consent, Supporter
+        from .models import Activity, Consent, Supporter, Tag, Tagging
         from .services import erase_supporters, export_supporters
 
         personal_data.register(
             "supporters",
             export=export_supporters,
             erase=erase_supporters,
-            models=[Supporter, Consent],
+            models=[Supporter, Consent, Tag, Tagging, Activity],
         )

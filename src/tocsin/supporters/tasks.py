@@ -6,8 +6,8 @@ from django_tasks import task
 
 from tocsin.core.mail import deliver
 
-from .models import Consent, Supporter
-from .services import confirm_path, unsubscribe_path
+from .models import Supporter
+from .services import confirm_path, same_address_consents, unsubscribe_path
 
 
 def one_click_headers(unsubscribe_url: str) -> dict[str, str]:
@@ -26,8 +26,9 @@ def send_welcome_mail(supporter_id: int, consent_ids: list[int], attempt: int = 
     server delays it (see tocsin.core.mail); each try checks again that they still agree."""
     supporter = Supporter.objects.filter(pk=supporter_id, erased_at__isnull=True).first()
     consents = list(
-        Consent.objects.open()
-        .filter(pk__in=consent_ids, supporter_id=supporter_id)
+        same_address_consents(supporter_id)
+        .open()
+        .filter(pk__in=consent_ids)
         .select_related("organization", "campaign")
     )
     if supporter is None or not supporter.email or not consents:
@@ -62,3 +63,15 @@ def send_welcome_mail(supporter_id: int, consent_ids: list[int], attempt: int = 
         attempt=attempt,
         what=f"welcome mail for supporter {supporter_id}",
     )
+
+
+@task()
+def run_people_import(import_id: int) -> None:
+    """A big CSV import, checked and applied by the worker; safe to run twice (it runs only
+    while the import is waiting, and applying a file twice changes nothing)."""
+    from .imports import run_import
+    from .models import PeopleImport
+
+    people_import = PeopleImport.objects.filter(pk=import_id).select_related("organization")
+    if people_import := people_import.first():
+        run_import(people_import)

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tocsin.organizations.models import Organization
 
@@ -10,6 +11,23 @@ from tocsin.organizations.models import Organization
 class Chamber(models.TextChoices):
     SENATE = "senate", _("Senate")
     HOUSE = "house", _("House of Representatives")
+
+
+# The parties of the legislators dataset (its spelling), named in the reader's language.
+PARTY_NAMES = {
+    "Democrat": pgettext_lazy("party", "Democrat"),
+    "Republican": pgettext_lazy("party", "Republican"),
+    "Independent": pgettext_lazy("party", "Independent"),
+    "Libertarian": pgettext_lazy("party", "Libertarian"),
+}
+
+# The titles the sync gives members of Congress (services.title_for).
+LEGISLATOR_TITLES = {
+    "Senator": pgettext_lazy("member of Congress", "Senator"),
+    "Representative": pgettext_lazy("member of Congress", "Representative"),
+    "Delegate": pgettext_lazy("member of Congress", "Delegate"),
+    "Resident Commissioner": pgettext_lazy("member of Congress", "Resident Commissioner"),
+}
 
 
 class TargetQuerySet(models.QuerySet):
@@ -106,6 +124,20 @@ class Target(models.Model):
     @property
     def party_initial(self) -> str:
         return self.party[:1].upper()
+
+    @property
+    def party_name(self) -> str:
+        """The party in the reader's language ("Demócrata"); other parties' names, such as
+        the UK's, are proper nouns and stay as they are."""
+        label = PARTY_NAMES.get(self.party)
+        return str(label) if label else self.party
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language: Senator, Representative, Delegate (DC and the
+        territories) or Resident Commissioner (Puerto Rico); a custom target's as typed."""
+        label = LEGISLATOR_TITLES.get(self.title) if self.kind == self.Kind.LEGISLATOR else None
+        return str(label) if label else self.title
 
     @property
     def portrait_url(self) -> str:

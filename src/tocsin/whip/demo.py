@@ -28,6 +28,9 @@ def load_demo_stances(hr1299: Campaign, baldwin: Campaign, state_desk: Target) -
     wisconsin_house = (
         Target.objects.active().legislators().filter(chamber=Chamber.HOUSE, state="WI")
     )
+    # The seeds say nothing about the Wisconsin members, so the demo does not either. The
+    # back office's import example (admin/whip/import_stances.html) names the bill's sponsor
+    # and another original co-sponsor from elsewhere, so importing it contradicts nothing here.
     for member in wisconsin_house:
         _record_once(hr1299, member, Stance.UNKNOWN, summary=NOTHING_FOUND)
     # The seed gives the statement's title but no date, so the source date is left empty.

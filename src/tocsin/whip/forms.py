@@ -3,6 +3,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tocsin.districts.states import STATES
+from tocsin.targets.models import PARTY_NAMES
 
 
 class ScoreboardFilterForm(forms.Form):
@@ -17,7 +18,7 @@ class ScoreboardFilterForm(forms.Form):
             (code, STATES[code].name if code in STATES else code) for code in sorted(states)
         ]
         self.fields["party"].choices = [("", _("All parties"))] + [
-            (party, party) for party in sorted(parties)
+            (party, PARTY_NAMES.get(party, party)) for party in sorted(parties)
         ]
         for name in ("state", "party"):
             self.fields[name].error_messages["invalid_choice"] = gettext(

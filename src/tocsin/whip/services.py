@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -23,7 +24,7 @@ from tocsin.calls.models import CallAction, CallerAnswer
 from tocsin.calls.services import answer_counts, call_counts_by_target
 from tocsin.campaigns.models import Campaign, Stance, StanceEvidence, TargetStance
 from tocsin.campaigns.signals import forget_pages
-from tocsin.targets.models import Target
+from tocsin.targets.models import PARTY_NAMES, Target
 
 # Stances clear the scoreboard as soon as they are committed; call counts may lag this long.
 SCOREBOARD_CACHE_SECONDS = 30
@@ -126,7 +127,7 @@ def record_stance(
             campaign,
             target,
             stance,
-            stated_on=stated_on or datetime.date.today(),
+            stated_on=stated_on or source_date,
             summary=summary,
             source_title=source_title,
             source_publisher=source_publisher,
@@ -151,7 +152,7 @@ class StanceRow:
     line: int
     target: Target
     stance: str
-    stated_on: datetime.date
+    stated_on: datetime.date | None
     source_url: str
     source_title: str
     source_publisher: str
@@ -335,8 +336,9 @@ def read_stance_csv(campaign: Campaign, data: bytes) -> list[StanceRow]:
                 )
                 continue
             raw_date = values.get("date", "")
-            stated_on = parse_date(raw_date) if raw_date else datetime.date.today()
-            if stated_on is None:
+            # No date in the file: the evidence is undated, not dated today.
+            stated_on = parse_date(raw_date) if raw_date else None
+            if raw_date and stated_on is None:
                 problems.append(
                     (
                         line,
@@ -344,7 +346,7 @@ def read_stance_csv(campaign: Campaign, data: bytes) -> list[StanceRow]:
                     )
                 )
                 continue
-            if stated_on > datetime.date.today() + datetime.timedelta(days=1):
+            if stated_on and stated_on > datetime.date.today() + datetime.timedelta(days=1):
                 problems.append((line, _("the date is in the future.")))
                 continue
             url = values.get("source_url", "")
@@ -461,7 +463,9 @@ def _role(target: Target) -> str:
     """Party and seat for a member of Congress (WI-2 says Representative); the title, such as
     a ministry, for a custom target."""
     if target.kind == Target.Kind.LEGISLATOR:
-        return " · ".join(part for part in (target.party, target.seat_label) if part)
+        # Lazy: the rows are cached for every language, the party named in the reader's.
+        parts = [p for p in (PARTY_NAMES.get(target.party, target.party), target.seat_label) if p]
+        return format_lazy(" · ".join(["{}"] * len(parts)), *parts)
     return " · ".join(part for part in (target.title, target.state) if part)
 
 

@@ -46,17 +46,18 @@ def report(client, action, html, outcome, **overrides):
 
 def test_a_fixed_list_is_called_in_order_with_every_office(client, demo):
     action = demo["baldwin"]
+    # A fixed list needs nothing from the supporter: the start goes straight to the first call.
     start = client.get(reverse("calls:start", kwargs={"slug": action.campaign.slug}))
-    assert start.status_code == 200
-    html = start.content.decode()
-    assert html.index("Tammy Baldwin") < html.index("Honduras Desk")
+    assert start.status_code == 302
+    assert start["Location"] == step_url(action, 0)[0]
 
     url, params = step_url(action)
     page = client.get(url, params).content.decode()
     assert "Senator Tammy Baldwin" in page
+    assert "Next: US Department of State Honduras Desk" in page
     # Washington first, then her Wisconsin offices, each a tel: link.
     assert page.index('href="tel:+12022245653"') < page.index('href="tel:+16082645338"')
-    for city in ("Eau Claire", "Green Bay", "La Crosse", "Madison", "Milwaukee", "Ladysmith"):
+    for city in ("Green Bay", "La Crosse", "Madison", "Milwaukee", "Eau Claire and Ladysmith"):
         assert city in page
     assert "I ask Senator Tammy Baldwin" in page  # the script names the person called
 
@@ -144,7 +145,9 @@ def test_the_supporter_s_own_representative_by_zip(client, demo):
     asked = client.get(start_url).content.decode()
     assert 'name="zip"' in asked
 
+    # The ZIP code leads straight to the first call: no page that only lists whom to call.
     found = client.post(start_url, {"zip": "53703", "town": "Madison"}, follow=True)
+    assert found.redirect_chain[-1][0].startswith(step_url(action, 0)[0])
     found = found.content.decode()
     assert "Mark Pocan" in found
     assert "Baldwin" not in found  # this action calls the House only
@@ -178,7 +181,7 @@ def test_location_resolves_the_district(client, demo):
         {"latitude": "43.0747", "longitude": "-89.3841"},
     )
     assert response.status_code == 302
-    assert "Mark Pocan" in client.get(response["Location"]).content.decode()
+    assert "Mark Pocan" in client.get(response["Location"], follow=True).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -275,7 +278,14 @@ def test_any_report_form_input_is_answered_without_an_error_page(client, demo, f
 def test_the_campaign_page_shows_the_call_action_and_its_count(client, demo):
     action = demo["baldwin"]
     baldwin = Target.objects.get(bioguide_id="B001230")
-    for outcome in (Outcome.TALKED, Outcome.VOICEMAIL, Outcome.SKIPPED):
+    outcomes = (
+        Outcome.TALKED,
+        Outcome.VOICEMAIL,
+        Outcome.SKIPPED,
+        Outcome.BUSY,
+        Outcome.VOICEMAIL_FULL,
+    )
+    for outcome in outcomes:
         services.report_call(
             action,
             key=uuid.uuid4(),
@@ -286,7 +296,8 @@ def test_the_campaign_page_shows_the_call_action_and_its_count(client, demo):
             district=None,
         )
     html = client.get(action.campaign.get_absolute_url()).content.decode()
-    assert "2 calls so far" in html  # skips are not calls
+    # Calls made: talked or left a message. Skips, busy lines and full mailboxes are not.
+    assert "2 calls made so far" in html
     assert reverse("calls:start", kwargs={"slug": action.campaign.slug}) in html
 
 

@@ -229,8 +229,8 @@ def test_phone_and_address_hashes_are_forgotten_after_thirty_days(client, twilio
 def test_the_form_says_the_offices_will_see_the_supporter_s_number(client, action):
     """Twilio dials each office with the supporter's own number as caller ID (finding 21)."""
     start = reverse("calls:start", kwargs={"slug": action.campaign.slug})
-    page = client.get(start).content.decode()
+    page = client.get(start, follow=True).content.decode()
     assert "The offices you are put through to will see your phone number" in page
-    spanish = client.get(start, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    spanish = client.get(start, HTTP_ACCEPT_LANGUAGE="es", follow=True).content.decode()
     assert "Las oficinas" in spanish
     assert "verán tu número" in spanish

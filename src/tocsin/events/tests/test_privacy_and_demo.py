@@ -47,12 +47,30 @@ def test_export_and_erasure_cover_rsvps_and_free_their_seats():
     assert not services.export_rsvps("ana@gmail.com")
 
 
-def test_the_demo_festival_moves_forward_by_whole_weeks():
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        # Early December: next summer's festival, never Christmas (the old whole-weeks rule).
+        (datetime.date(2026, 12, 2), datetime.date(2027, 7, 30)),
+        (datetime.date(2031, 2, 3), datetime.date(2031, 7, 25)),
+        (datetime.date(2028, 7, 1), datetime.date(2028, 7, 28)),
+        # Too close to this year's: the next year's.
+        (datetime.date(2029, 7, 10), datetime.date(2030, 7, 26)),
+    ],
+)
+def test_the_demo_festival_falls_on_a_late_july_friday_and_saturday(today, expected):
+    friday = shifted_rally_day(today)
+    assert friday == expected
+    assert friday.weekday() == 4
+    assert friday.month == 7
+    assert 24 <= friday.day <= 30
+    assert (friday + datetime.timedelta(days=1)).month == 7
+    assert (friday - today).days >= 21
+
+
+def test_the_demo_festival_is_loaded_once_with_its_sessions():
     today = datetime.date(2031, 2, 3)
     friday = shifted_rally_day(today)
-    assert friday.weekday() == 4
-    assert (friday - datetime.date(2018, 7, 27)).days % 7 == 0
-    assert 21 <= (friday - today).days < 28
 
     organization = OrganizationFactory(name="Labour Friends of Progressive Latin America")
     event = load_demo_events(organization, today=today)

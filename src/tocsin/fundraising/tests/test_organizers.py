@@ -196,7 +196,9 @@ def test_the_gifts_csv_needs_the_permission_to_view_gifts(client, fundraiser):
 
 
 def test_erasing_a_person_erases_their_gifts_but_keeps_the_amounts(fundraiser):
-    Supporter.objects.create(email="analopez@gmail.com", name="Ana")
+    Supporter.objects.create(
+        organization=fundraiser.campaign.organization, email="analopez@gmail.com", name="Ana"
+    )
     services.record_online_gift(
         fundraiser,
         amount=5000,

@@ -123,7 +123,9 @@ def test_unconfirmed_consents_and_the_people_known_only_by_them_are_forgotten(ca
         language="en",
     )
     Consent.objects.filter(supporter__email="never@example.org").update(given_at=old)
-    confirmed = Supporter.objects.create(email="confirmed@example.org", name="Confirmed")
+    confirmed = Supporter.objects.create(
+        organization=campaign.organization, email="confirmed@example.org", name="Confirmed"
+    )
     Consent.objects.create(
         supporter=confirmed,
         organization=campaign.organization,

@@ -2,7 +2,6 @@ import json
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tocsin.campaigns.factories import CampaignFactory
@@ -10,10 +9,11 @@ from tocsin.events.factories import SessionFactory
 from tocsin.events.models import Rsvp
 from tocsin.fundraising.factories import FundraiserFactory, GiftFactory
 from tocsin.fundraising.models import Gift
-from tocsin.organizations.factories import OrganizerFactory
+from tocsin.organizations.factories import OrganizationFactory, OrganizerFactory
 from tocsin.petitions.factories import PetitionFactory
 from tocsin.petitions.models import Signature
 from tocsin.supporters.models import Consent, Supporter
+from tocsin.supporters.services import confirm_address
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,8 @@ def ana(client, campaign):
     """Ana joined, signed, answered and gave; Bo only joined."""
     join(client, campaign, "ana.lopez@gmail.com")
     join(client, campaign, "bo@example.org", name="Bo")
-    Consent.objects.update(confirmed_at=timezone.now())  # both pressed the mail's button
+    for person in Supporter.objects.all():  # both pressed the mail's button
+        confirm_address(person, welcome_sent=True)
     petition = PetitionFactory(campaign=campaign)
     Signature.objects.create(
         petition=petition, email="analopez@gmail.com", name="Ana", comment="Stop it"
@@ -143,9 +144,10 @@ def test_addresses_stored_before_are_normalised_unless_that_would_merge_two_peop
     from django.apps import apps
 
     migration = importlib.import_module("tocsin.supporters.migrations.0003_normalise_emails")
-    Supporter.objects.create(email="ana.lopez@gmail.com", name="Ana")
-    Supporter.objects.create(email="bo.b+news@gmail.com", name="Bob")
-    Supporter.objects.create(email="bob@gmail.com", name="Bob again")
+    group = OrganizationFactory()
+    Supporter.objects.create(organization=group, email="ana.lopez@gmail.com", name="Ana")
+    Supporter.objects.create(organization=group, email="bo.b+news@gmail.com", name="Bob")
+    Supporter.objects.create(organization=group, email="bob@gmail.com", name="Bob again")
     migration.normalise_emails(apps, None)
     assert sorted(Supporter.objects.values_list("email", flat=True)) == [
         "analopez@gmail.com",

@@ -21,6 +21,7 @@ from tocsin.petitions.factories import PetitionFactory
 from tocsin.petitions.models import Signature
 from tocsin.supporters.factories import ConsentFactory, SupporterFactory
 from tocsin.supporters.models import Consent, Supporter
+from tocsin.supporters.services import confirm_address
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def world():
 
 
 def what_theirs_hold() -> dict:
-    ana = Supporter.objects.get(pk=Supporter.objects.get(email=ANA).pk)
+    ana = Supporter.objects.get(email=ANA, organization__name="Theirs")
     return {
         "supporter": (ana.name, ana.email),
         "their consent": list(
@@ -100,16 +101,20 @@ def test_an_organizer_who_adds_an_address_through_their_own_join_form_learns_and
     run_action(client, "erase", [ana])
     assert what_theirs_hold() == before
 
-    # Once she has confirmed, Ours holds her consent, and only that.
-    Consent.objects.filter(organization=ours).update(confirmed_at=timezone.now())
-    [person] = json.loads(run_action(client, "export_data", [ana]).content)
+    # Once she has confirmed, Ours holds her consent, and only that, on its own person.
+    ours_ana = Supporter.objects.get(organization=ours, email=ANA)
+    confirm_address(ours_ana, welcome_sent=True)
+    assert ours_ana.pk != ana.pk
+    [person] = json.loads(run_action(client, "export_data", [ours_ana]).content)
     [supporter] = person["supporters"]
     assert [c["organization"] for c in supporter["consents"]] == ["Ours"]
     assert "Theirs" not in json.dumps(person)
     assert (person["events"], person["fundraising"], person["petitions"]) == ([], [], [])
 
-    run_action(client, "erase", [ana])
-    assert not Consent.objects.filter(organization=ours).exists()
+    run_action(client, "erase", [ours_ana])
+    assert not Consent.objects.current().filter(organization=ours).exists()
+    ours_ana.refresh_from_db()
+    assert (ours_ana.email, ours_ana.erased_at is not None) == (None, True)
     assert what_theirs_hold() == before
 
 

@@ -50,3 +50,48 @@
     update();
   });
 })();
+
+// A form sent back with errors: move focus to its summary so the errors are read out first and
+// each is one tap from its field. Without this file the summary is still the form's first
+// element and an alert region.
+(function () {
+  "use strict";
+  var summary = document.querySelector("[data-error-summary]");
+  if (!summary) { return; }
+  function focusSummary() {
+    // Focus alone scrolls only as far as needed, leaving the summary cut off at the bottom.
+    summary.focus({ preventScroll: true });
+    summary.scrollIntoView({ block: "start" });
+  }
+  focusSummary();
+  // A URL with a #fragment (the give form posts to #give) moves focus to its target once the
+  // page has loaded, which would take it from the summary: take it back after that.
+  if (location.hash) {
+    window.addEventListener("load", function () {
+      setTimeout(focusSummary, 0);
+    });
+  }
+})();
+
+// Share step: a button that copies the campaign's link. Without this file (or without the
+// clipboard API) the button stays hidden and the link is there to select; a tap selects it all.
+(function () {
+  "use strict";
+  document.querySelectorAll("input[data-copy-text]").forEach(function (input) {
+    input.addEventListener("focus", function () { input.select(); });
+  });
+  if (!(navigator.clipboard && window.isSecureContext)) { return; }
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var input = document.getElementById(button.dataset.copy);
+    var status = button.closest(".share-copy").querySelector("[data-copy-status]");
+    if (!input) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(input.value).then(function () {
+        if (status) { status.textContent = button.dataset.copied; }
+      }, function () {
+        input.select();
+      });
+    });
+  });
+})();

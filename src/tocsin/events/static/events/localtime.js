@@ -25,7 +25,7 @@
     } catch (e) { return; }
     var line = document.createElement("span");
     line.className = "theirs muted small";
-    line.textContent = (box.dataset.label || "") + ": " + day.format(start) + "–" + hour.format(end) + " (" + zone + ")";
+    line.textContent = (box.dataset.label || "") + ": " + day.format(start) + "–" + hour.format(end);
     box.appendChild(line);
   });
 })();

@@ -6,17 +6,24 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from tocsin.calls.models import CallAction
+from tocsin.calls.models import CallAction, CallReport, Outcome, ScriptVariant
 from tocsin.campaigns.models import Campaign, CampaignTarget, Demand, Partnership, Source
 from tocsin.events.demo import load_demo_events
+from tocsin.events.models import Event, Rsvp
 from tocsin.fundraising.demo import load_fighting_fund
 from tocsin.organizations.models import Membership, Organization
 from tocsin.organizations.roles import ensure_organizers_group
 from tocsin.petitions.models import PetitionAction, Signature
+from tocsin.petitions.services import place_of, sign_page
+from tocsin.supporters import services as people
+from tocsin.supporters.models import Activity, Supporter, Tag, Tagging
 from tocsin.targets.models import Chamber, Office, SocialAccount, Target
 from tocsin.whip.demo import load_demo_stances
 
@@ -78,18 +85,42 @@ Enter your ZIP code to find your Representative, then call and ask them to co-sp
 """
 
 
+# The campaign's script for anyone it calls; each target below has its own, which names what
+# only that target can do (the Senator's committee seat, the State Department's certification).
 BALDWIN_SCRIPT = """Hello, my name is ______ and I live in {town}.
 
+I am calling about Honduras. Since the disputed election of 26 November, security forces have \
+fired live rounds at people protesting against fraud, and at least 22 people have been killed. \
+The Secretary General of the Organization of American States said he could not vouch for the \
+result and called for a new election.
+
+I ask that the United States not recognise this result, and that it stop all security and \
+military aid to the Honduran government now. Thank you."""
+
+BALDWIN_SENATOR_SCRIPT = """Hello, my name is ______ and I live in {town}.
+
 I am calling because security forces in Honduras are firing on people who protest against \
-fraud in the 26 November election. Observers documented serious irregularities in the count, \
-and the Secretary General of the Organization of American States said he could not vouch for \
-the result and asked for a new election.
+fraud in the 26 November election: at least 22 people have been killed. The Secretary General \
+of the Organization of American States said he could not vouch for the result and asked for a \
+new election.
 
 The State Department has nonetheless certified that Honduras meets the human rights \
-conditions Congress set for aid, while more than twenty people have been killed by live fire.
+conditions Congress set for aid.
 
-I ask {title} {name} not to recognise this result, and to use the Appropriations Committee \
-to hold and suspend all security funding for the Honduran government now. Thank you."""
+I ask {title} {name} not to recognise this result, and to use her seat on the Appropriations \
+Committee to hold and suspend all security funding for the Honduran government now. Thank you."""
+
+STATE_DESK_SCRIPT = """Hello, my name is ______ and I live in {town}. I am calling the \
+Honduras desk about the Honduran election of 26 November 2017.
+
+Security forces in Honduras have fired live rounds at people protesting against fraud, and at \
+least 22 people have been killed. The Secretary General of the Organization of American States \
+said he could not vouch for the result and called for a new election.
+
+Yet the State Department certified that Honduras meets the human rights conditions Congress \
+set for aid. I ask the Department not to recognise this result, to suspend diplomatic \
+relations with the government of Juan Orlando Hernández, and to cut all security and military \
+aid to Honduras now. Thank you."""
 
 HR1299_SCRIPT = """Hello, my name is ______ and I am a constituent from {town}.
 
@@ -106,8 +137,38 @@ Honduran government equipment that can be used to watch and silence its critics,
 it. The United Kingdom should not help a government that answers protest with bullets."""
 
 
+HISTORY_DAYS = 21
+
+
+def demo_moments(rng: random.Random, count: int, now: datetime.datetime) -> list[datetime.datetime]:
+    """`count` moments over the last HISTORY_DAYS, oldest first, shaped like a campaign's
+    real life so the dashboard's charts have something to show: a launch day, a second push
+    a week later, quieter weekends and nights, and a few today."""
+    weights = []
+    for days_ago in range(HISTORY_DAYS, -1, -1):
+        day = now - datetime.timedelta(days=days_ago)
+        weight = rng.uniform(2, 8)
+        if days_ago in (HISTORY_DAYS - 2, 8):  # the launch mail, then the reminder
+            weight *= 6
+        elif days_ago in (HISTORY_DAYS - 3, 7):
+            weight *= 3
+        if day.weekday() >= 5:
+            weight *= 0.5
+        weights.append(weight)
+    moments = []
+    for _number in range(count):
+        days_ago = HISTORY_DAYS - rng.choices(range(HISTORY_DAYS + 1), weights)[0]
+        hour = rng.choices(range(24), [1] * 7 + [4] * 5 + [6] * 6 + [8] * 4 + [3] * 2)[0]
+        moment = (now - datetime.timedelta(days=days_ago)).replace(
+            hour=hour, minute=rng.randrange(60), second=rng.randrange(60), microsecond=0
+        )
+        moments.append(min(moment, now - datetime.timedelta(minutes=rng.randrange(1, 90))))
+    return sorted(moments)
+
+
 def demo_signatures(petition: PetitionAction) -> list[Signature]:
-    """A few hundred made-up signatures, most confirmed, so the counts have something to show."""
+    """A few hundred made-up signatures over three weeks, most confirmed within the hour, so
+    the counts and the dashboard's charts have something to show."""
     rng = random.Random(1299)  # noqa: S311 (made-up demo data, not secrets)
     places = [
         ("GB", "SW1A 1AA", ""),
@@ -118,9 +179,18 @@ def demo_signatures(petition: PetitionAction) -> list[Signature]:
         ("HN", "11101", ""),
     ]
     now = timezone.now()
+    organization = petition.campaign.organization
+    wording = people.consent_wording(organization)
     signatures = []
-    for number in range(1, 341):
+    for number, signed_at in enumerate(demo_moments(rng, 340, now), 1):
         country, postcode, district = rng.choice(places)
+        confirmed_at = min(signed_at + datetime.timedelta(minutes=rng.randrange(1, 60)), now)
+        # About a third tick "keep me informed", as a real petition's signers might.
+        consents = (
+            [{"organization": organization.pk, "wording": wording, "given": signed_at.isoformat()}]
+            if number % 3 == 0
+            else []
+        )
         signatures.append(
             Signature(
                 petition=petition,
@@ -129,10 +199,229 @@ def demo_signatures(petition: PetitionAction) -> list[Signature]:
                 postcode=postcode,
                 country=country,
                 district=district,
-                confirmed_at=now if number % 9 else None,
+                created_at=signed_at,
+                confirmed_at=confirmed_at if number % 9 else None,
+                language="en",
+                consents=consents,
             )
         )
     return signatures
+
+
+def demo_call_reports(action: CallAction, rng: random.Random) -> list[CallReport]:
+    """Made-up calls to the action's targets over three weeks: mostly talked or voicemail,
+    some busy lines and full mailboxes (attempts, shown to organizers only)."""
+    offices = [
+        office
+        for campaign_target in action.campaign.campaign_targets.select_related("target")
+        for office in campaign_target.target.offices.all()
+    ]
+    if not offices:
+        return []
+    outcomes = [Outcome.TALKED, Outcome.VOICEMAIL, Outcome.BUSY, Outcome.VOICEMAIL_FULL]
+    places = ["WI-2", "WI-2", "WI-4", "WI-3", "WI-7", "WI", "NY-13", ""]
+    return [
+        CallReport(
+            action=action,
+            target_id=office.target_id,
+            office=office,
+            outcome=rng.choices(outcomes, [45, 35, 15, 5])[0],
+            place=rng.choice(places),
+            created_at=moment,
+        )
+        for moment in demo_moments(rng, 180, timezone.now())
+        for office in [rng.choice(offices)]
+    ]
+
+
+def bulk_create_in_the_past(model, rows: list) -> None:
+    """bulk_create stamps auto_now_add fields with the present; the demo's rows keep the
+    moments they were made with."""
+    moments = [row.created_at for row in rows]
+    rows = model.objects.bulk_create(rows)
+    for row, moment in zip(rows, moments, strict=True):
+        row.created_at = moment
+    model.objects.bulk_update(rows, ["created_at"], batch_size=500)
+
+
+def load_demo_people(petition: PetitionAction, festival: Event) -> None:
+    """The demo's confirmed signers and festival-goers as people of their organization, made
+    through the same services as a real signature or answer: their actions dated as the rows
+    are, the consents signers ticked confirmed (no mail: the demo's confirmations are made
+    up), a "volunteer" tag and the festival's list. Only rows not yet linked to a person are
+    done, so loading the demo again adds nobody and no action."""
+    campaign = petition.campaign
+    seen: dict[int, DemoPerson] = {}
+    signatures = petition.signatures.filter(
+        confirmed_at__isnull=False,
+        invalidated_at__isnull=True,
+        held_at__isnull=True,
+        supporter__isnull=True,
+    ).order_by("pk")
+    linked = []
+    for signature in signatures:
+        person = people.find_or_create_person(
+            campaign.organization,
+            signature.email,
+            name=signature.name,
+            postcode=signature.postcode,
+            language=signature.language,
+            place=place_of(signature.country, signature.district),
+            source=signature.source,
+            page=sign_page(campaign),
+        )
+        people.record_activity(
+            person,
+            Activity.Kind.SIGNED,
+            campaign=campaign,
+            source=signature.source,
+            summary=gettext("Signed “%(title)s”") % {"title": petition.title},
+            ref=("petitions.signature", signature.pk),
+            when=signature.confirmed_at,
+        )
+        signature.supporter = person
+        linked.append(signature)
+        involved = confirm_demo_consents(signature, person, campaign, sign_page(campaign))
+        for someone in involved:
+            seen.setdefault(someone.pk, DemoPerson()).saw(signature)
+    Signature.objects.bulk_update(linked, ["supporter"], batch_size=500)
+
+    answers = (
+        Rsvp.objects.confirmed()
+        .filter(session__event=festival, supporter__isnull=True)
+        .select_related("session")
+        .order_by("pk")
+    )
+    linked = []
+    for answer in answers:
+        person = people.find_or_create_person(
+            festival.organization,
+            answer.email,
+            name=answer.name,
+            postcode=answer.postcode,
+            language=answer.language,
+            source=answer.source,
+            page=festival.get_absolute_url(),
+        )
+        people.record_activity(
+            person,
+            Activity.Kind.RSVP,
+            campaign=festival.campaign_id,
+            source=answer.source,
+            summary=gettext("Coming to “%(event)s” (%(session)s)")
+            % {"event": festival.title, "session": answer.session.title},
+            ref=("events.rsvp", answer.pk),
+            when=answer.confirmed_at or answer.created_at,
+        )
+        answer.supporter = person
+        linked.append(answer)
+        involved = confirm_demo_consents(
+            answer, person, festival.campaign_id, festival.get_absolute_url()
+        )
+        for someone in involved:
+            seen.setdefault(someone.pk, DemoPerson()).saw(answer)
+    Rsvp.objects.bulk_update(linked, ["supporter"], batch_size=500)
+
+    backdate_demo_people(seen)
+    tag_demo_people(petition, festival)
+
+
+class DemoPerson:
+    """When a demo person first acted and first proved their address, from their rows."""
+
+    def __init__(self):
+        self.first_seen = None
+        self.confirmed = None
+
+    def saw(self, row) -> None:
+        confirmed = row.confirmed_at or row.created_at
+        self.first_seen = min(filter(None, [self.first_seen, row.created_at]))
+        self.confirmed = min(filter(None, [self.confirmed, confirmed]))
+
+
+def confirm_demo_consents(row, person: Supporter, campaign, page: str) -> list[Supporter]:
+    """A signature's or an answer's address confirmed, and each consent its `consents` record
+    lists given (as shown, when the row was made) and made current, as pressing the button in
+    its mail would: with welcome_sent, so no mail is queued. Dated when the row was confirmed,
+    not now. The people involved (the row's own, and a partner's it consented to)."""
+    when = row.confirmed_at or row.created_at
+    organizations = Organization.objects.in_bulk(people.consented_organizations(row.consents))
+    wordings = {
+        item["organization"]: str(item.get("wording", ""))
+        for item in row.consents or []
+        if isinstance(item, dict) and item.get("organization") in organizations
+    }
+    involved = [person]
+    for organization_id, wording in wordings.items():
+        someone = person
+        if organization_id != person.organization_id:
+            someone = people.find_or_create_person(
+                organizations[organization_id], row.email, name=row.name, page=page
+            )
+            involved.append(someone)
+        people.give_consent(
+            someone,
+            wording=wording,
+            language=row.language or "en",
+            page=page,
+            source=row.source,
+            campaign=campaign,
+            given_at=row.created_at,
+        )
+    for someone in involved:
+        confirmed = people.confirm_address(someone, welcome_sent=True)
+        confirmed_ids = [consent.pk for consent in confirmed]
+        # confirm_address stamps the present; the demo's confirmations happened with the rows.
+        someone.consents.filter(pk__in=confirmed_ids).update(confirmed_at=when)
+        someone.activities.filter(ref_model="supporters.consent", ref_id__in=confirmed_ids).update(
+            occurred_at=when
+        )
+    return involved
+
+
+def backdate_demo_people(seen: dict[int, "DemoPerson"]) -> None:
+    """The services stamp a new person's joining and address confirmation with the present;
+    the demo's people came with their rows, days ago."""
+    found = Supporter.objects.filter(pk__in=list(seen)).annotate(
+        latest=Max("activities__occurred_at")
+    )
+    changed = []
+    for person in found:
+        moments = seen[person.pk]
+        person.created_at = min(person.created_at, moments.first_seen)
+        if person.email_confirmed_at is not None:
+            person.email_confirmed_at = min(person.email_confirmed_at, moments.confirmed)
+        person.last_action_at = person.latest
+        changed.append(person)
+    Supporter.objects.bulk_update(
+        changed, ["created_at", "email_confirmed_at", "last_action_at"], batch_size=500
+    )
+
+
+def tag_demo_people(petition: PetitionAction, festival: Event) -> None:
+    """A few of the signers are volunteers, and the festival's answers make its list. Tags
+    are put on, never doubled, so this runs every time."""
+    organization = festival.organization
+    volunteer, _created = Tag.objects.get_or_create(
+        organization=petition.campaign.organization, kind=Tag.Kind.TAG, name="volunteer"
+    )
+    signers = (
+        petition.signatures.filter(supporter__isnull=False)
+        .order_by("pk")
+        .values_list("supporter_id", flat=True)
+    )
+    people.add_tag(
+        Supporter.objects.filter(pk__in=list(signers)[::25]), volunteer, how=Tagging.How.BULK
+    )
+    festival_list, _created = Tag.objects.get_or_create(
+        organization=organization, kind=Tag.Kind.LIST, name="London festival"
+    )
+    attendees = Rsvp.objects.filter(session__event=festival, supporter__isnull=False)
+    people.add_tag(
+        Supporter.objects.filter(pk__in=attendees.values("supporter_id")),
+        festival_list,
+        how=Tagging.How.BULK,
+    )
 
 
 class Command(BaseCommand):
@@ -153,13 +442,19 @@ class Command(BaseCommand):
         baldwin = self.baldwin()
         state_desk = self.state_department_desk(organizations["soa-watch"])
         baldwin_campaign = self.baldwin_campaign(organizations, [baldwin, state_desk])
-        self.baldwin_call(baldwin_campaign)
+        baldwin_action = self.baldwin_call(baldwin_campaign)
+        if not baldwin_action.reports.exists():
+            rng = random.Random(2017)  # noqa: S311 (made-up demo data, not secrets)
+            bulk_create_in_the_past(CallReport, demo_call_reports(baldwin_action, rng))
         hr1299_campaign = self.hr1299_campaign(organizations)
         self.hr1299_call(hr1299_campaign)
         load_demo_stances(hr1299_campaign, baldwin_campaign, state_desk)
-        self.spyware_petition(organizations["lfpla"])
-        load_demo_events(organizations["lfpla"])
+        petition = self.spyware_petition(organizations["lfpla"])
+        festival = load_demo_events(organizations["lfpla"])
         load_fighting_fund()
+        load_demo_people(petition, festival)
+        # The dashboard counts from its rollups: recount them for the history just made.
+        call_command("refresh_rollups", all_hours=True, verbosity=0)
         password = options["organizer_password"] or secrets.token_urlsafe(12)
         self.organizer(
             password,
@@ -226,7 +521,7 @@ class Command(BaseCommand):
                 "title": "Call Senator Baldwin, then the State Department",
                 "intro": "Senator Baldwin sits on the Senate Appropriations Committee, which "
                 "decides on aid to Honduras. Call her Washington office, and if the line is busy, "
-                "one of her six Wisconsin offices. Then call the State Department's Honduras "
+                "one of her Wisconsin offices. Then call the State Department's Honduras "
                 "desk. Keep calling: every call is logged.",
                 "script": BALDWIN_SCRIPT,
                 "target_mode": CallAction.TargetMode.FIXED,
@@ -237,6 +532,16 @@ class Command(BaseCommand):
                 "mention_fallback": "{title} {name}",
             },
         )
+        # Each target is read a script that asks of them what only they can do.
+        for link in campaign.campaign_targets.select_related("target"):
+            script = (
+                BALDWIN_SENATOR_SCRIPT
+                if link.target.kind == Target.Kind.LEGISLATOR
+                else STATE_DESK_SCRIPT
+            )
+            ScriptVariant.objects.update_or_create(
+                action=action, target=link.target, defaults={"script": script}
+            )
         return action
 
     def hr1299_call(self, campaign: Campaign) -> CallAction:
@@ -410,7 +715,7 @@ class Command(BaseCommand):
             },
         )
         if not petition.signatures.exists():
-            Signature.objects.bulk_create(demo_signatures(petition))
+            bulk_create_in_the_past(Signature, demo_signatures(petition))
         return petition
 
     def organizer(self, password: str, organizations) -> None:
