@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from tocsin.campaigns.models import Campaign
 from tocsin.core.privacy import keyed_hash
+from tocsin.core.translated import columns_of
 from tocsin.organizations.scoping import OrganizationScopedAdmin
 from tocsin.targets.models import Target
 
@@ -12,7 +14,7 @@ from .models import BlockedNumber, CallAction, ScriptVariant
 from .telephony import ConnectRefused, normalize_phone
 
 
-class ScriptVariantInline(admin.StackedInline):
+class ScriptVariantInline(TranslationStackedInline):
     model = ScriptVariant
     extra = 0
     autocomplete_fields = ["target"]
@@ -24,11 +26,11 @@ class ScriptVariantInline(admin.StackedInline):
 
 
 @admin.register(CallAction)
-class CallActionAdmin(OrganizationScopedAdmin):
+class CallActionAdmin(TranslationAdmin, OrganizationScopedAdmin):
     organization_path = "campaign__organization"
     list_display = ["title", "campaign", "target_mode", "is_active"]
     list_filter = ["is_active", "target_mode"]
-    search_fields = ["title", "campaign__title"]
+    search_fields = columns_of("title", "campaign__title")
     inlines = [ScriptVariantInline]
     fieldsets = [
         (
@@ -40,6 +42,7 @@ class CallActionAdmin(OrganizationScopedAdmin):
                     "is_active",
                     "intro",
                     "script",
+                    "script_said_in",
                     "script_for_supporters",
                 ]
             },

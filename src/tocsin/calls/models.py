@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,17 @@ class CallAction(models.Model):
         help_text=_(
             "Used instead of the script for targets whose current stance is “supports”, e.g. "
             "a thank-you. Same placeholders. A script for one particular target still wins."
+        ),
+    )
+    script_said_in = models.CharField(
+        _("script is said in"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "For offices that speak one language: callers reading the page in another see the "
+            "words to say in this language, with a translation in their own beside them. "
+            "Empty: each caller says the script in their own language."
         ),
     )
     target_mode = models.CharField(

@@ -229,15 +229,27 @@ class _Placeholders(dict):
         return "{" + key + "}"
 
 
-def script_for(action: CallAction, target: Target, *, zip_code: str = "", town: str = "") -> str:
+def script_source(action: CallAction, target: Target) -> tuple[CallAction | ScriptVariant, str]:
+    """Which script the caller reads to `target`, as a row and its field: pages read it in
+    the caller's language (and, for a script said in another, in that one too)."""
     variant = ScriptVariant.objects.filter(action=action, target=target).first()
-    text = variant.script if variant else action.script
-    if variant is None and action.script_for_supporters:
+    if variant is not None:
+        return variant, "script"
+    if action.script_for_supporters:
         supports = TargetStance.objects.filter(
             campaign=action.campaign_id, target=target, stance=Stance.SUPPORTS
         ).exists()
         if supports:
-            text = action.script_for_supporters
+            return action, "script_for_supporters"
+    return action, "script"
+
+
+def script_for(action: CallAction, target: Target, *, zip_code: str = "", town: str = "") -> str:
+    source, field = script_source(action, target)
+    return fill_script(getattr(source, field), target, zip_code=zip_code, town=town)
+
+
+def fill_script(text: str, target: Target, *, zip_code: str = "", town: str = "") -> str:
     values = _Placeholders(
         title=target.title, name=target.name, zip=zip_code or "______", town=town or "______"
     )

@@ -11,6 +11,7 @@ from tocsin.campaigns.sharing import (
     compose_url,
     share_step,
 )
+from tocsin.core.translated import text_of
 from tocsin.targets.models import SocialAccount, Target
 
 from .models import CallAction
@@ -47,7 +48,10 @@ def share_for(action: CallAction, targets: list[Target]) -> ShareStep:
         for network in LIMITS
     }
     return share_step(
-        action.campaign, text=action.share_text, mentions=mentions, hashtags=action.hashtags
+        action.campaign,
+        text=text_of(action, "share_text", action.campaign.language),
+        mentions=mentions,
+        hashtags=action.hashtags,
     )
 
 

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, get_language_info, gettext, pgettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +21,7 @@ from tocsin.campaigns.models import Campaign
 from tocsin.campaigns.next_ask import mark_done
 from tocsin.core import challenge, switches
 from tocsin.core.http import client_ip
+from tocsin.core.translated import Translated, active_language, text_in, text_of
 from tocsin.districts import services as districts
 from tocsin.supporters.limits import per_client
 from tocsin.supporters.services import clean_source
@@ -234,6 +235,37 @@ def step(request: HttpRequest, slug: str, position: int) -> HttpResponse:
     return _render_step(request, action, place, position, tried)
 
 
+# "Say this (in English)": the language's name inside a sentence, apart from the language
+# menu's "English", which names each language in itself.
+SAID_IN_NAMES = {
+    "en": pgettext_lazy("say this in", "English"),
+    "es": pgettext_lazy("say this in", "Spanish"),
+}
+
+
+def _script_context(action: CallAction, target: Target, place: Place) -> dict:
+    """The script in the caller's language; for a script said in another language (an office
+    that speaks only that one), the words to say in it and, apart, what they mean."""
+    source, field = services.script_source(action, target)
+
+    def filled(text: Translated) -> Translated:
+        value = services.fill_script(text.value, target, zip_code=place.zip, town=place.town)
+        return Translated(value, text.lang, text.fell_back)
+
+    caller_language = active_language()
+    said_in = action.script_said_in
+    words = text_in(source, field, said_in) if said_in and said_in != caller_language else ""
+    if not words:
+        return {"script": filled(text_of(source, field, action.campaign.language))}
+    meaning = text_in(source, field, caller_language)
+    return {
+        "script": filled(Translated(words, said_in, fell_back=True)),
+        "script_language_name": SAID_IN_NAMES.get(said_in)
+        or get_language_info(said_in)["name_local"],
+        "script_meaning": filled(Translated(meaning, caller_language, False)) if meaning else None,
+    }
+
+
 def _render_step(request, action, place, position, tried, errors=(), status=200):
     targets = services.targets_for(action, place.district)
     if not targets:
@@ -274,7 +306,14 @@ def _render_step(request, action, place, position, tried, errors=(), status=200)
         "tried": set(tried),
         "upcoming": targets[position + 1 :],
         "place_token": place.token(),
-        "script": services.script_for(action, target, zip_code=place.zip, town=place.town),
+        **_script_context(action, target, place),
+        "demand_checkboxes": list(
+            zip(
+                form["demands"],
+                [text_of(d, "text", action.campaign.language) for d in demands],
+                strict=True,
+            )
+        ),
         "form": form,
         "errors": errors,
         "outcomes": Outcome.choices,

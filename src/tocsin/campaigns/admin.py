@@ -2,18 +2,25 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
+from tocsin.core.translated import columns_of
 from tocsin.organizations.models import Organization
 from tocsin.organizations.scoping import OrganizationScopedAdmin
 from tocsin.targets.models import Target
 
+from .missing_texts import missing_texts
 from .models import Campaign, CampaignTarget, Demand, Partnership, Source, TargetStance
 
 
@@ -21,14 +28,14 @@ def wide_text(size: int) -> dict:
     return {"widget": forms.TextInput(attrs={"size": size})}
 
 
-class DemandInline(admin.TabularInline):
+class DemandInline(TranslationTabularInline):
     model = Demand
     extra = 1
     fields = ["position", "text"]
     formfield_overrides = {models.CharField: wide_text(90)}
 
 
-class SourceInline(admin.StackedInline):
+class SourceInline(TranslationStackedInline):
     model = Source
     extra = 1
     fields = [("position", "published_on"), "title", "publisher", "url"]
@@ -115,15 +122,16 @@ class PartnershipInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(OrganizationScopedAdmin):
+class CampaignAdmin(TranslationAdmin, OrganizationScopedAdmin):
     list_display = ["title", "organization", "status", "deadline", "updated_at"]
     list_filter = ["status"]
-    search_fields = ["title", "summary"]
+    search_fields = columns_of("title", "summary")
     prepopulated_fields = {"slug": ["title"]}
     inlines = [DemandInline, SourceInline, CampaignTargetInline, PartnershipInline, StanceInline]
-    readonly_fields = ["whip_count"]
+    readonly_fields = ["whip_count", "missing_texts"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "deadline", "organization"]}),
+        (_("Languages"), {"fields": ["language", "missing_texts"]}),
         (
             _("What supporters read"),
             {"fields": ["summary", "primary_action", "action_order", "body"]},
@@ -144,6 +152,45 @@ class CampaignAdmin(OrganizationScopedAdmin):
                 partnership.delete()
             return
         super().save_formset(request, form, formset, change)
+
+    missing_texts_template = "admin/campaigns/campaign/missing_texts.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:campaign_id>/missing-texts/",
+                self.admin_site.admin_view(self.missing_texts_view),
+                name="campaigns_campaign_missing_texts",
+            ),
+            *super().get_urls(),
+        ]
+
+    def missing_texts_view(self, request, campaign_id):
+        """Which texts are not yet written in which language, each with a link to edit it."""
+        campaign = self.get_object(request, str(campaign_id))  # scoped to the user's groups
+        if campaign is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, campaign):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Texts missing in a language: %(campaign)s") % {"campaign": campaign},
+            "campaign": campaign,
+            "rows": missing_texts(campaign),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.missing_texts_template, context)
+
+    @admin.display(description=_("translations"))
+    def missing_texts(self, campaign):
+        if campaign is None or campaign.pk is None:
+            return gettext("Save the campaign first.")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:campaigns_campaign_missing_texts", args=[campaign.pk]),
+            gettext("Texts missing in a language"),
+        )
 
     @admin.display(description=_("stances"))
     def whip_count(self, campaign):

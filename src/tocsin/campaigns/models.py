@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tocsin.core.markdown import render_markdown
+from tocsin.core.translated import render_each_language
 from tocsin.organizations.models import Organization
 from tocsin.targets.models import Target
 
@@ -87,6 +88,16 @@ class Campaign(models.Model):
         _("body"), blank=True, help_text=_("Markdown. Scripts and unsafe HTML are removed.")
     )
     body_html = models.TextField(editable=False, blank=True)
+    language = models.CharField(
+        _("campaign's own language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_(
+            "The language the campaign is written in first. Where a text is missing in a "
+            "reader's language, this one is shown, with a short note."
+        ),
+    )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     primary_action = models.CharField(
         _("main action"),
@@ -129,9 +140,9 @@ class Campaign(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        self.body_html = render_markdown(self.body)
-        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        kwargs["update_fields"] = render_each_language(
+            self, "body", "body_html", render_markdown, kwargs.get("update_fields")
+        )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.utils.text import get_text_list
 from django.utils.translation import gettext
 
+from tocsin.core.translated import Translated, text_of
+
 # Networks with a text box of their own, and the character limit of a post on each.
 LIMITS = {"x": 280, "bluesky": 300, "mastodon": 500}
 NETWORK_NAMES = {
@@ -46,6 +48,7 @@ class ShareStep:
     facebook_url: str
     email_url: str
     link: str  # to copy
+    lang: str = ""  # the posts' language when it is not the page's (a text not translated)
 
 
 def share_link(campaign, source: str) -> str:
@@ -86,12 +89,15 @@ def email_url(subject: str, body: str) -> str:
 
 
 def share_step(
-    campaign, *, text: str, mentions: dict | None = None, hashtags: str = ""
+    campaign, *, text: str | Translated, mentions: dict | None = None, hashtags: str = ""
 ) -> ShareStep:
     """The share step of a thank-you page. `text` is what the post says; `mentions` maps a
     network to the handles or names to tag on it (the call flow tags the people it called);
     each post ends with the link whose source code names the network ("share-x", …)."""
-    text = text.strip() or campaign.title
+    if not str(text).strip():
+        text = text_of(campaign, "title", campaign.language)
+    lang = text.lang if isinstance(text, Translated) and text.fell_back else ""
+    text = str(text).strip()
     mentions = mentions or {}
     posts = []
     for network, limit in LIMITS.items():
@@ -107,6 +113,7 @@ def share_step(
         facebook_url=compose_url("facebook", "", link=share_link(campaign, "share-facebook")),
         email_url=email_url(campaign.title, f"{plain}\n\n{share_link(campaign, 'share-email')}"),
         link=share_link(campaign, "share-link"),
+        lang=lang,
     )
 
 

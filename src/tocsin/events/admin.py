@@ -9,16 +9,18 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from tocsin.campaigns.models import Campaign
 from tocsin.core.dates import zone_choices
+from tocsin.core.translated import columns_of
 from tocsin.organizations.scoping import OrganizationScopedAdmin
 
 from . import services
 from .models import Event, Rsvp, Session
 
 
-class SessionInline(admin.StackedInline):
+class SessionInline(TranslationStackedInline):
     model = Session
     extra = 1
     fields = [
@@ -72,10 +74,10 @@ class SessionInline(admin.StackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(OrganizationScopedAdmin):
+class EventAdmin(TranslationAdmin, OrganizationScopedAdmin):
     list_display = ["title", "organization", "campaign", "is_published"]
     list_filter = ["is_published"]
-    search_fields = ["title"]
+    search_fields = columns_of("title")
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SessionInline]
 
@@ -94,7 +96,7 @@ class EventAdmin(OrganizationScopedAdmin):
         return response
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
         # A list of places, not a free-text zone name to spell right (an older event's zone
         # outside the list stays selectable).
         form.base_fields["time_zone"] = forms.ChoiceField(

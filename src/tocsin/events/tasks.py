@@ -6,6 +6,7 @@ from django.utils import translation
 from django_tasks import task
 
 from tocsin.core.mail import deliver
+from tocsin.core.translated import fallback_language_of, text_of
 from tocsin.supporters.services import unsubscribe_link_for
 from tocsin.supporters.tasks import one_click_headers
 
@@ -29,7 +30,12 @@ def _context(answer: Rsvp) -> dict:
         "events:cancel", kwargs={"token": cancel_token(answer)}
     )
     unsubscribe = unsubscribe_link_for(answer)
+    # Called inside the answer's language: the titles in it where written, else in the
+    # campaign's own language.
+    fallback = fallback_language_of(event)
     return {
+        "event_title": text_of(event, "title", fallback).value,
+        "session_title": text_of(session, "title", fallback).value,
         "rsvp": answer,
         "session": session,
         "event": event,
@@ -59,15 +65,17 @@ def send_rsvp_mail(rsvp_id: int, kind: str, attempt: int = 1) -> None:
     )
     if answer is None:
         return
-    context = _context(answer) | {"kind": kind}
-    if kind == "confirm":
-        context["confirm_url"] = settings.TOCSIN_BASE_URL + reverse(
-            "events:confirm", kwargs={"token": confirm_token(answer)}
-        )
-        context["confirm_days"] = CONFIRM_WITHIN.days
     with translation.override(answer.language or settings.LANGUAGE_CODE):
+        context = _context(answer) | {"kind": kind}
+        if kind == "confirm":
+            context["confirm_url"] = settings.TOCSIN_BASE_URL + reverse(
+                "events:confirm", kwargs={"token": confirm_token(answer)}
+            )
+            context["confirm_days"] = CONFIRM_WITHIN.days
         subject = render_to_string("events/mail/rsvp_subject.txt", context).strip()
         body = render_to_string("events/mail/rsvp.txt", context)
+        # The calendar entry in the same language as the mail it comes with.
+        calendar = calendar_for([answer.session], context["event_title"])
     message = EmailMultiAlternatives(
         subject=subject,
         body=body,
@@ -76,11 +84,7 @@ def send_rsvp_mail(rsvp_id: int, kind: str, attempt: int = 1) -> None:
         headers=_headers(context),
     )
     if answer.status == Rsvp.Status.CONFIRMED:
-        message.attach(
-            "event.ics",
-            calendar_for([answer.session], answer.session.event.title),
-            "text/calendar; charset=utf-8",
-        )
+        message.attach("event.ics", calendar, "text/calendar; charset=utf-8")
     deliver(
         message,
         task=send_rsvp_mail,
@@ -103,8 +107,8 @@ def send_session_message(message_id: int, rsvp_id: int, attempt: int = 1) -> Non
     )
     if note is None or answer is None:
         return
-    context = _context(answer) | {"note": note}
     with translation.override(answer.language or settings.LANGUAGE_CODE):
+        context = _context(answer) | {"note": note}
         body = render_to_string("events/mail/message.txt", context)
     message = EmailMultiAlternatives(
         subject=note.subject,

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from tocsin.campaigns.models import Campaign
 from tocsin.organizations.scoping import OrganizationScopedAdmin
@@ -14,7 +15,7 @@ from .money import format_money
 
 
 @admin.register(Fundraiser)
-class FundraiserAdmin(OrganizationScopedAdmin):
+class FundraiserAdmin(TranslationAdmin, OrganizationScopedAdmin):
     form = FundraiserAdminForm
     list_display = [
         "title",

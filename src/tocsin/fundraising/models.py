@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tocsin.campaigns.models import Campaign
 from tocsin.core.markdown import render_markdown
+from tocsin.core.translated import render_each_language
 from tocsin.organizations.models import Organization
 from tocsin.supporters.models import Supporter
 
@@ -104,9 +105,9 @@ class Fundraiser(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        self.story_html = render_markdown(self.story)
-        if kwargs.get("update_fields") is not None and "story" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "story_html"}
+        kwargs["update_fields"] = render_each_language(
+            self, "story", "story_html", render_markdown, kwargs.get("update_fields")
+        )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

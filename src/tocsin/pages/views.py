@@ -210,8 +210,9 @@ def share_image(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = Campaign.objects.public().select_related("organization").filter(slug=slug).first()
     if campaign is None:
         raise Http404
-    # Keyed by the last save, so an edited title makes a new picture and the old one expires.
-    key = f"campaign-share-image:{campaign.pk}:{campaign.updated_at.timestamp()}"
+    # Keyed by the last save, so an edited title makes a new picture and the old one expires;
+    # and by language, as the title is the reader's language's.
+    key = f"campaign-share-image:{campaign.pk}:{get_language()}:{campaign.updated_at.timestamp()}"
     png = cache.get(key)
     if png is None:
         png = share_image_png(campaign.title, campaign.organization.name)

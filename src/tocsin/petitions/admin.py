@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from tocsin.campaigns.models import Campaign
 from tocsin.organizations.scoping import OrganizationScopedAdmin
@@ -13,7 +14,7 @@ from .models import PetitionAction, Signature
 
 
 @admin.register(PetitionAction)
-class PetitionAdmin(OrganizationScopedAdmin):
+class PetitionAdmin(TranslationAdmin, OrganizationScopedAdmin):
     organization_path = "campaign__organization"
     list_display = ["title", "campaign", "is_collecting", "goal"]
 

@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from tocsin.core.mail import deliver
+from tocsin.core.translated import fallback_language_of, text_of
 from tocsin.supporters.services import unsubscribe_link_for
 from tocsin.supporters.tasks import one_click_headers
 
@@ -44,7 +45,12 @@ def send_confirmation(signature_id: int, attempt: int = 1) -> None:
         "unsubscribe_url": unsubscribe.url if unsubscribe else "",
         "consent_names": unsubscribe.organization_names if unsubscribe else "",
     }
+    # In the language the person signed in; the petition's title in it where written, else
+    # in the campaign's own language.
     with translation.override(signature.language or settings.LANGUAGE_CODE):
+        context["petition_title"] = text_of(
+            signature.petition, "title", fallback_language_of(signature.petition)
+        ).value
         subject = render_to_string("petitions/mail/confirm_subject.txt", context).strip()
         body = render_to_string("petitions/mail/confirm.txt", context)
     headers = one_click_headers(unsubscribe.url) if unsubscribe else {}

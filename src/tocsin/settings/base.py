@@ -16,6 +16,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Before the admin: it registers each app's translation.py (organizers' texts per language).
+    "modeltranslation",
     "tocsin.organizations.admin_apps.TocsinAdminConfig",  # django.contrib.admin, scoped
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -196,6 +198,11 @@ TOCSIN_LOGIN_LOG_DAYS = env.int("TOCSIN_LOGIN_LOG_DAYS", default=30)
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Español"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Organizers' texts are stored once per language (title_en, title_es: each app's translation.py).
+# Pages read them through core/translated.py, which falls back to the campaign's own language
+# and says so; a plain attribute (mails, exports) falls back to any language written.
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANSLATION_FALLBACK_LANGUAGES = tuple(code for code, _name in LANGUAGES)
 # Dates as each language writes them ("viernes 25 de diciembre de 2026"); see core/dates.py.
 FORMAT_MODULE_PATH = ["tocsin.formats"]
 USE_I18N = True

@@ -5,6 +5,7 @@ from django.utils import translation
 from django_tasks import task
 
 from tocsin.core.mail import deliver
+from tocsin.core.translated import text_of
 
 from .models import Supporter
 from .services import confirm_path, same_address_consents, unsubscribe_path
@@ -47,7 +48,14 @@ def send_welcome_mail(supporter_id: int, consent_ids: list[int], attempt: int = 
         "unsubscribe_url": unsubscribe_url,
         "base_url": settings.TOCSIN_BASE_URL,
     }
-    with translation.override(supporter.language or settings.LANGUAGE_CODE):
+    # In the language they asked in (someone known in English may join from a Spanish page),
+    # the campaign's title in it where written, else in the campaign's own language.
+    latest = max(consents, key=lambda consent: consent.given_at)
+    language = latest.language or supporter.language or settings.LANGUAGE_CODE
+    campaign = context["campaign"]
+    with translation.override(language):
+        if campaign is not None:
+            context["campaign_title"] = text_of(campaign, "title", campaign.language).value
         subject = render_to_string("supporters/mail/welcome_subject.txt", context).strip()
         body = render_to_string("supporters/mail/welcome.txt", context)
     message = EmailMultiAlternatives(

@@ -31,8 +31,8 @@ def test_organizers_manage_only_their_own_call_actions(client):
         reverse("admin:calls_callaction_add"),
         {
             "campaign": their_campaign.pk,
-            "title": "Sneaky",
-            "script": "x",
+            "title_en": "Sneaky",
+            "script_en": "x",
             "target_mode": "fixed",
             "chambers": "both",
             "custom_placement": "first",

@@ -128,7 +128,7 @@ def test_the_call_flow_in_spanish_finds_the_representative_by_zip(browser_page, 
     assert "Qué decir" in page.content()
     assert "53202" not in page.url
     assert "Milwaukee" not in page.url
-    assert re.search(r"constituent from Milwaukee", page.content())
+    assert re.search(r"vivo en Milwaukee", page.content())
     page.screenshot(path=ARTIFACTS / "call-step-es-phone.png", full_page=True)
     page.get_by_role("button", name="Hablé con el personal").click()
     assert "Gracias por llamar" in page.content()

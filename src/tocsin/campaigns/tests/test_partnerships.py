@@ -47,13 +47,14 @@ def public_pages(client, campaign) -> dict[str, str]:
 
 def campaign_form(campaign, **changes) -> dict:
     data = {
-        "title": campaign.title,
+        "title_en": campaign.title,
+        "language": campaign.language,
         "slug": campaign.slug,
         "status": campaign.status,
         "deadline": "",
         "organization": campaign.organization_id,
-        "summary": campaign.summary,
-        "body": campaign.body,
+        "summary_en": campaign.summary,
+        "body_en": campaign.body,
     }
     for prefix in CAMPAIGN_INLINES:
         data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}

@@ -119,7 +119,7 @@ def test_in_the_admin_session_times_are_typed_in_the_event_s_zone(client):
     organization = organizer.memberships.get().organization
     data = {
         "organization": organization.pk,
-        "title": "Picket",
+        "title_en": "Picket",
         "slug": "picket",
         "time_zone": "America/Chicago",
         "organizer_name": "Us",
@@ -130,7 +130,7 @@ def test_in_the_admin_session_times_are_typed_in_the_event_s_zone(client):
         "sessions-INITIAL_FORMS": "0",
         "sessions-MIN_NUM_FORMS": "0",
         "sessions-MAX_NUM_FORMS": "1000",
-        "sessions-0-title": "Morning",
+        "sessions-0-title_en": "Morning",
         "sessions-0-starts_at_0": "2030-03-15",
         "sessions-0-starts_at_1": "18:00",
         "sessions-0-ends_at_0": "2030-03-15",

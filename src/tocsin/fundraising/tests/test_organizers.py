@@ -112,7 +112,7 @@ def test_an_organizer_creates_a_fundraiser_with_amounts_as_people_write_them(
         {
             "organization": fundraiser.organization.pk,
             "campaign": fundraiser.campaign.pk,
-            "title": "Bus to the embassy",
+            "title_en": "Bus to the embassy",
             "slug": "bus-fund",
             "is_accepting": "on",
             "currency": "EUR",
@@ -121,8 +121,8 @@ def test_an_organizer_creates_a_fundraiser_with_amounts_as_people_write_them(
             "suggested_amounts": "5, 10, 20",
             "min_amount": "2",
             "max_amount": "500",
-            "story": "",
-            "offline_instructions": "IBAN XX00",
+            "story_en": "",
+            "offline_instructions_en": "IBAN XX00",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -63,12 +63,13 @@ def test_a_new_campaign_can_only_belong_to_our_group(organizer_client, world):
     form = organizer_client.get(url).content.decode()
     assert "Our Group" in form
     data = {
-        "title": "Sneaky",
+        "title_en": "Sneaky",
         "slug": "sneaky",
+        "language": "en",
         "status": "draft",
         "organization": world["theirs"].pk,
-        "summary": "x",
-        "body": "",
+        "summary_en": "x",
+        "body_en": "",
     }
     for prefix in ("demands", "sources", "campaign_targets", "partnerships", "stances"):
         data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}

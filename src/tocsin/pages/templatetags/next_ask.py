@@ -9,6 +9,7 @@ from django import template
 
 from tocsin.campaigns.next_ask import done_kinds, next_action
 from tocsin.campaigns.sharing import share_step
+from tocsin.core.translated import Translated, text_of
 
 from ..actions import first_sentence
 from ..views import campaign_context
@@ -24,7 +25,10 @@ def next_ask(context, campaign, just_done: str = "") -> dict:
     shown = {"campaign": campaign, "request": request, "csrf_token": context.get("csrf_token")}
     share = context.get("share")
     if not share:
-        text = campaign.share_description or first_sentence(campaign.summary)
+        text = text_of(campaign, "share_description", campaign.language)
+        if not text:
+            summary = text_of(campaign, "summary", campaign.language)
+            text = Translated(first_sentence(summary.value), summary.lang, summary.fell_back)
         share = share_step(campaign, text=text)
     shown["share"] = share
     if not campaign.is_open:

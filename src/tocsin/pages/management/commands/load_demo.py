@@ -20,6 +20,7 @@ from tocsin.events.models import Event, Rsvp
 from tocsin.fundraising.demo import load_fighting_fund
 from tocsin.organizations.models import Membership, Organization
 from tocsin.organizations.roles import ensure_organizers_group
+from tocsin.pages.demo_es import load_spanish
 from tocsin.petitions.models import PetitionAction, Signature
 from tocsin.petitions.services import place_of, sign_page
 from tocsin.supporters import services as people
@@ -452,6 +453,7 @@ class Command(BaseCommand):
         petition = self.spyware_petition(organizations["lfpla"])
         festival = load_demo_events(organizations["lfpla"])
         load_fighting_fund()
+        load_spanish()
         load_demo_people(petition, festival)
         # The dashboard counts from its rollups: recount them for the history just made.
         call_command("refresh_rollups", all_hours=True, verbosity=0)
