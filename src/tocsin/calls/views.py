@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, get_language_info, gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,7 +21,13 @@ from tocsin.campaigns.models import Campaign
 from tocsin.campaigns.next_ask import mark_done
 from tocsin.core import challenge, switches
 from tocsin.core.http import client_ip
-from tocsin.core.translated import Translated, active_language, text_in, text_of
+from tocsin.core.translated import (
+    Translated,
+    active_language,
+    language_in_a_sentence,
+    text_in,
+    text_of,
+)
 from tocsin.districts import services as districts
 from tocsin.supporters.limits import per_client
 from tocsin.supporters.services import clean_source
@@ -235,14 +241,6 @@ def step(request: HttpRequest, slug: str, position: int) -> HttpResponse:
     return _render_step(request, action, place, position, tried)
 
 
-# "Say this (in English)": the language's name inside a sentence, apart from the language
-# menu's "English", which names each language in itself.
-SAID_IN_NAMES = {
-    "en": pgettext_lazy("say this in", "English"),
-    "es": pgettext_lazy("say this in", "Spanish"),
-}
-
-
 def _script_context(action: CallAction, target: Target, place: Place) -> dict:
     """The script in the caller's language; for a script said in another language (an office
     that speaks only that one), the words to say in it and, apart, what they mean."""
@@ -260,8 +258,7 @@ def _script_context(action: CallAction, target: Target, place: Place) -> dict:
     meaning = text_in(source, field, caller_language)
     return {
         "script": filled(Translated(words, said_in, fell_back=True)),
-        "script_language_name": SAID_IN_NAMES.get(said_in)
-        or get_language_info(said_in)["name_local"],
+        "script_language_name": language_in_a_sentence(said_in),
         "script_meaning": filled(Translated(meaning, caller_language, False)) if meaning else None,
     }
 

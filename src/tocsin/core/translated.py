@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import get_language_info, pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -121,3 +122,16 @@ def copy_into_language(model, fields, language):
 def columns_of(*fields):
     """Every language's column of each field, e.g. for an admin's search_fields."""
     return [column_name(field, language) for field in fields for language in language_codes()]
+
+
+# Language names as they read inside a sentence ("no está en español", "di esto en inglés":
+# lower case in Spanish), which Django's own names (settings.LANGUAGES, "Español") are not.
+NAMES_IN_A_SENTENCE = {
+    "en": pgettext_lazy("language name inside a sentence", "English"),
+    "es": pgettext_lazy("language name inside a sentence", "Spanish"),
+}
+
+
+def language_in_a_sentence(code: str) -> str:
+    name = NAMES_IN_A_SENTENCE.get(code)
+    return str(name) if name else str(get_language_info(code)["name_translated"])
