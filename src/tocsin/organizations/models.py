@@ -26,6 +26,15 @@ class Organization(models.Model):
             "Leave empty for the standard wording."
         ),
     )
+    # Action alerts go out from the installation's address under this name, with replies to
+    # this address (each alert may say otherwise).
+    mail_from_name = models.CharField(
+        _("alerts' sender name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Leave empty to use the organization's name."),
+    )
+    mail_reply_to = models.EmailField(_("alerts' reply-to address"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrganizationQuerySet.as_manager()

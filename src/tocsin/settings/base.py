@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import environ
@@ -40,7 +41,9 @@ INSTALLED_APPS = [
     "tocsin.events",
     "tocsin.fundraising",
     "tocsin.dashboard",
+    "tocsin.alerts",
     "tocsin.pages",
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +227,35 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tocsin <tocsin@localhost>")
+
+# An email provider instead of plain SMTP, through django-anymail: TOCSIN_EMAIL_PROVIDER names
+# its backend ("mailgun", "postmark", "amazon_ses"…) and every ANYMAIL_<SETTING> variable
+# becomes that setting (ANYMAIL_MAILGUN_API_KEY, ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY,
+# ANYMAIL_WEBHOOK_SECRET…). The provider's tracking webhooks (/anymail/<provider>/tracking/)
+# turn bounces and complaints into the suppression list alerts respect.
+TOCSIN_EMAIL_PROVIDER = env.str("TOCSIN_EMAIL_PROVIDER", default="")
+if TOCSIN_EMAIL_PROVIDER:
+    EMAIL_BACKEND = f"anymail.backends.{TOCSIN_EMAIL_PROVIDER}.EmailBackend"
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_")
+}
+
+# Action alerts (the alerts app). The sending rate is shared by every worker through the
+# cache (installation-wide with REDIS_URL; per worker process without it); 0 means no limit.
+TOCSIN_ALERT_RATE_PER_MINUTE = env.int("TOCSIN_ALERT_RATE_PER_MINUTE", default=6000)
+# How many workers may send one alert at once, and how many recipients each claims at a time.
+TOCSIN_ALERT_SENDERS = env.int("TOCSIN_ALERT_SENDERS", default=2)
+TOCSIN_ALERT_BATCH = env.int("TOCSIN_ALERT_BATCH", default=100)
+# A sending task hands the worker back after this long (and queues its own continuation), so
+# confirmations and receipts are not kept waiting behind a long alert.
+TOCSIN_ALERT_SLICE_SECONDS = env.int("TOCSIN_ALERT_SLICE_SECONDS", default=20)
+# Recipients claimed this long ago and still not marked were claimed by a worker that died:
+# they are marked "unknown" (they may or may not have been sent), never sent again.
+TOCSIN_ALERT_CLAIM_LEASE_SECONDS = env.int("TOCSIN_ALERT_CLAIM_LEASE_SECONDS", default=300)
+# How long the link in an alert opens its action already filled in.
+TOCSIN_PREFILL_DAYS = env.int("TOCSIN_PREFILL_DAYS", default=14)
 
 # Absolute links in mail need to know where the site lives.
 TOCSIN_BASE_URL = env.str("TOCSIN_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -49,6 +49,18 @@ class Supporter(models.Model):
     email_confirmed_at = models.DateTimeField(_("address confirmed"), null=True, blank=True)
     last_action_at = models.DateTimeField(_("last action"), null=True, blank=True)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
+    # Mail to this address bounced for good, or its owner marked ours as spam (the email
+    # provider's tracking webhooks): no alert goes to it again.
+    mail_refused_at = models.DateTimeField(_("mail refused"), null=True, blank=True, editable=False)
+    mail_refused_reason = models.CharField(
+        _("why mail is refused"),
+        max_length=12,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        choices=[("bounced", _("bounced")), ("complained", _("marked as spam"))],
+    )
     # Someone who acted (signed, called, answered, gave, was imported) or confirmed their
     # address: the people their organization's organizers see. Stored, not worked out on
     # every read, so the people list reads an index; set once, in the transaction of the

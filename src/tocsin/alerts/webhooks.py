@@ -1,0 +1,1 @@
+"""The email provider's tracking events (django-anymail's `tracking` signal)."""
