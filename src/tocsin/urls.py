@@ -21,5 +21,8 @@ urlpatterns = [
     path("", include("tocsin.fundraising.urls")),
     path("", include("tocsin.dashboard.urls")),
     path("supporters/", include("tocsin.supporters.urls")),
+    path("alerts/", include("tocsin.alerts.urls")),
+    # The email provider's signed tracking webhooks (bounces, complaints): django-anymail.
+    path("anymail/", include("anymail.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,4 +9,7 @@ class AlertsConfig(AppConfig):
 
     def ready(self):
         # The email provider's tracking events (bounces, complaints) → the suppression list.
-        from . import webhooks  # noqa: F401
+        from . import receipts, webhooks  # noqa: F401
+
+        # Which alerts a person was sent: in their data export, unlinked by their erasure.
+        receipts.register()

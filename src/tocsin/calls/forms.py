@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tocsin.campaigns.forms import PlaceCleaning
 from tocsin.core.forms import PlainTextField
+from tocsin.supporters import prefill
 from tocsin.supporters.forms import JoinForm
 from tocsin.supporters.services import clean_source
 
@@ -68,6 +69,11 @@ class ReportForm(forms.Form):
     tried = forms.CharField(required=False, widget=forms.HiddenInput)
     # The `?source=` code the flow was opened with, stored on the report.
     source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    # An alert's prefill token (supporters.prefill.PARAMETER), carried on to the thank-you
+    # page; read and checked there, never stored.
+    p = forms.CharField(
+        required=False, max_length=prefill.MAX_TOKEN_LENGTH, widget=forms.HiddenInput
+    )
     # Sent by the button tapped; the page renders the buttons itself, not this widget.
     outcome = forms.ChoiceField(
         choices=Outcome.choices,

@@ -29,6 +29,7 @@ from tocsin.core.translated import (
     text_of,
 )
 from tocsin.districts import services as districts
+from tocsin.supporters import prefill
 from tocsin.supporters.limits import per_client
 from tocsin.supporters.services import clean_source
 from tocsin.targets.delegations import house_members_by_district
@@ -66,6 +67,9 @@ class Place:
     # The `?source=` code the flow was opened with: not a place, but it travels with the place
     # through every URL of the flow, to be stored on each report.
     source: str = ""
+    # The alert's prefill token the flow was opened with (supporters.prefill), carried the
+    # same way to the thank-you page, whose address form it fills in.
+    prefill: str = ""
 
     def token(self) -> str:
         """The place sealed for the next page's URL or form ("" when there is none)."""
@@ -77,7 +81,12 @@ class Place:
         return places.seal(values) if any(values.values()) else ""
 
     def query(self, **extra) -> str:
-        params = {"place": self.token(), "source": self.source, **extra}
+        params = {
+            "place": self.token(),
+            "source": self.source,
+            prefill.PARAMETER: self.prefill,
+            **extra,
+        }
         return urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
 
@@ -133,10 +142,31 @@ def _needs_place(action: CallAction, place: Place) -> bool:
     return not (no_data and fallback)
 
 
+def _prefill_of(request: HttpRequest, action: CallAction) -> prefill.Prefill | None:
+    campaign = action.campaign
+    return prefill.from_request(request, [campaign.organization, *campaign.accepted_partners()])
+
+
+def _place_of_person(action: CallAction, person) -> tuple[CallPlaceForm, Place]:
+    """Where an alert's recipient is, from the ZIP code on their record: their legislators
+    straight away when it is in one district (or in the one they are known to be in), else
+    the question with their ZIP code filled in. A postcode that is no ZIP code we know fills
+    nothing: they are asked as anyone is, without an error they did not make."""
+    place = resolve_place(action, CallPlaceForm({"zip": person.postcode}))
+    if place.errors:
+        return CallPlaceForm(), Place()
+    if place.district is None and place.lookup is not None and person.district:
+        place.district = next(
+            (d for d in place.lookup.districts if d.label == person.district), None
+        )
+    return CallPlaceForm(initial={"zip": place.zip}), place
+
+
 # Like the legislators lookup this form answers from public data and changes nothing: a forged
 # cross-site POST gains nothing, and the ZIP field may sit on the campaign page, which is cached
 # for everyone and so cannot carry a per-visitor CSRF token.
 @csrf_exempt
+@prefill.private_when_prefilled
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     """Where the call flow begins: straight on to the first person's number and script when
@@ -157,7 +187,11 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         form = CallPlaceForm()
         place = place_from(action, request.GET.get("place", ""))
+    prefilled = _prefill_of(request, action)
+    if prefilled is not None and request.method == "GET" and "place" not in request.GET:
+        form, place = _place_of_person(action, prefilled.person)
     place.source = _source_of(request)
+    place.prefill = prefilled.token if prefilled else ""
     campaign = action.campaign
     context = {
         "action": action,
@@ -205,9 +239,10 @@ def _start_from_location(request: HttpRequest, action: CallAction) -> HttpRespon
             "data_loaded": districts.zip_data_loaded(),
         }
         return render(request, "calls/start.html", context, status=400)
-    return HttpResponseRedirect(
-        _start_url(action, Place(district=district, source=_source_of(request)))
-    )
+    prefilled = _prefill_of(request, action)
+    place = Place(district=district, source=_source_of(request))
+    place.prefill = prefilled.token if prefilled else ""
+    return HttpResponseRedirect(_start_url(action, place))
 
 
 def _step_url(action: CallAction, place: Place, position: int, **extra) -> str:
@@ -228,6 +263,7 @@ def _start_url(action: CallAction, place: Place) -> str:
     return f"{url}?{query}" if query else url
 
 
+@prefill.private_when_prefilled
 @require_GET
 def step(request: HttpRequest, slug: str, position: int) -> HttpResponse:
     action = action_for(request, slug)
@@ -235,6 +271,7 @@ def step(request: HttpRequest, slug: str, position: int) -> HttpResponse:
         return redirect("calls:start", slug=slug)
     place = place_from(action, request.GET.get("place", ""))
     place.source = _source_of(request)
+    place.prefill = _prefill_token(request, action)
     if place.errors or _needs_place(action, place):
         return redirect("calls:start", slug=slug)
     tried = tried_offices(request.GET.get("tried", ""))
@@ -287,6 +324,7 @@ def _render_step(request, action, place, position, tried, errors=(), status=200)
             "tried": ",".join(map(str, tried)),
             "place": place.token(),
             "source": place.source,
+            prefill.PARAMETER: place.prefill,
         },
         demands=demands,
     )
@@ -326,6 +364,7 @@ def _render_step(request, action, place, position, tried, errors=(), status=200)
     return render(request, "calls/step.html", context, status=status)
 
 
+@prefill.private_when_prefilled
 @require_POST
 def report(request: HttpRequest, slug: str) -> HttpResponse:
     action = action_for(request, slug)
@@ -345,14 +384,18 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         return _render_step(
             request,
             action,
-            Place(**form.cleaned_data["place"], source=form.cleaned_data.get("source", "")),
+            Place(
+                **form.cleaned_data["place"],
+                source=form.cleaned_data.get("source", ""),
+                prefill=_prefill_token(request, action),
+            ),
             position,
             form.cleaned_data["tried"],
             errors=form.errors["outcome"],
             status=400,
         )
     data = form.cleaned_data
-    place = Place(**data["place"], source=data["source"])
+    place = Place(**data["place"], source=data["source"], prefill=_prefill_token(request, action))
     if switches.current().calls_paused:
         return _refused(
             request,
@@ -387,6 +430,12 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     except services.ReportRefused:
         return _refused(request, action, status=400)
     return _remember_report(request, HttpResponseRedirect(next_url), action, data["key"])
+
+
+def _prefill_token(request: HttpRequest, action: CallAction) -> str:
+    """The flow's prefill token, carried on only while it is genuine."""
+    prefilled = _prefill_of(request, action)
+    return prefilled.token if prefilled else ""
 
 
 def _source_of(request: HttpRequest) -> str:
@@ -494,22 +543,28 @@ def _refused(request, action, status, message="", next_url=""):
     return render(request, "calls/refused.html", context, status=status)
 
 
+@prefill.private_when_prefilled
 @require_GET
 def done(request: HttpRequest, slug: str) -> HttpResponse:
     action = action_for(request, slug)
     place = place_from(action, request.GET.get("place", ""))
     place.source = _source_of(request)
-    form = _caller_form(request, action) if reports_of_this_browser(request, action) else None
+    prefilled = _prefill_of(request, action)
+    place.prefill = prefilled.token if prefilled else ""
+    form = None
+    if reports_of_this_browser(request, action):
+        form = _caller_form(request, action, initial=prefilled.initial if prefilled else None)
     response = _render_done(request, action, place, form)
     return mark_done(request, response, action.campaign, "call")
 
 
-def _caller_form(request: HttpRequest, action: CallAction) -> CallerForm:
+def _caller_form(request: HttpRequest, action: CallAction, initial=None) -> CallerForm:
     campaign = action.campaign
     return CallerForm(
         request.POST or None,
         organizations=[campaign.organization, *campaign.accepted_partners()],
         limit=per_client(request, f"caller:{action.pk}", switches.current().joins_per_ip_per_hour),
+        initial=initial,
     )
 
 

@@ -5,6 +5,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from tocsin.districts import services as districts
+from tocsin.supporters import prefill
 from tocsin.supporters.forms import JoinForm
 from tocsin.supporters.limits import join_limit
 from tocsin.supporters.services import become_supporter, clean_source
@@ -81,12 +82,18 @@ def _legislators_at_location(request, campaign, context) -> HttpResponse:
     return render(request, "campaigns/legislators.html", context)
 
 
+@prefill.private_when_prefilled
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for(request, slug)
     organizations = [campaign.organization, *campaign.accepted_partners()]
+    # Opened from an alert's button (the form posts back to the same address, token included).
+    prefilled = prefill.from_request(request, organizations)
     form = JoinForm(
-        request.POST or None, organizations=organizations, limit=join_limit(request, campaign)
+        request.POST or None,
+        organizations=organizations,
+        limit=join_limit(request, campaign),
+        initial=prefilled.initial if prefilled else None,
     )
     # The page's ?source= code, carried through the POST in a hidden field; never trusted
     # beyond clean_source.

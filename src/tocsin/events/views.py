@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tocsin.campaigns.models import Campaign
 from tocsin.campaigns.next_ask import mark_done
 from tocsin.organizations.models import Organization
+from tocsin.supporters import prefill
 from tocsin.supporters.limits import rsvp_limit
 from tocsin.supporters.services import clean_source
 
@@ -48,6 +51,7 @@ def organizations_asking(event: Event) -> list[Organization]:
     return organizations
 
 
+@prefill.private_when_prefilled
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_for(request, slug)
@@ -63,20 +67,29 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         # Carried on to the answer pages, so the answer is credited to where they came from.
         "source": clean_source(request.GET.get("source", "")),
     }
+    # An alert's button leads here: its token goes on to the answer pages, to fill them in.
+    prefilled = prefill.from_request(request, organizations_asking(event))
+    carried = {"source": context["source"], prefill.PARAMETER: prefilled.token if prefilled else ""}
+    context["answer_query"] = urlencode({k: v for k, v in carried.items() if v})
     return render(request, "events/detail.html", context)
 
 
+@prefill.private_when_prefilled
 @require_http_methods(["GET", "POST"])
 def rsvp(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
     session = session_for(request, slug, session_id)
     event = session.event
     data = request.POST if request.method == "POST" else None
+    organizations = organizations_asking(event)
+    # Opened from an alert (the form posts back to the same address, token included).
+    prefilled = prefill.from_request(request, organizations)
     form = RsvpForm(
         data,
-        organizations=organizations_asking(event),
+        organizations=organizations,
         event=event,
         limit=rsvp_limit(request, session),
         source=request.GET.get("source", ""),
+        initial=prefilled.initial if prefilled else None,
     )
     refusal = None
     try:

@@ -380,10 +380,13 @@ def start_checkout(
     cancel_url: str,
     language: str,
     intent: GiftIntent | None = None,
+    customer_email: str = "",
 ) -> str:
     """Open a Stripe Checkout session for this gift and return the page to send the donor to.
     No gift is recorded: it exists once the webhook says it was paid. The `intent` (what the
-    form said) goes by its id in the metadata, so the webhook finds it."""
+    form said) goes by its id in the metadata, so the webhook finds it. `customer_email` fills
+    Checkout's address for a donor who came from one of our mails (a prefill link); it is
+    what the donor would type there themselves."""
     _check_amount(fundraiser, amount, fundraiser.currency)
     if not fundraiser.min_amount <= amount <= fundraiser.max_amount:
         raise GiftRefused("amount outside the fundraiser's bounds")
@@ -406,6 +409,8 @@ def start_checkout(
         "metadata": metadata,
         "locale": "es" if language.startswith("es") else "en",
     }
+    if customer_email:
+        params["customer_email"] = customer_email
     if monthly:
         price_data["recurring"] = {"interval": "month"}
         params["subscription_data"] = {"metadata": metadata}
@@ -415,7 +420,7 @@ def start_checkout(
     try:
         session = stripe_client().v1.checkout.sessions.create(params=params)
     except stripe.StripeError as error:
-        # The message may echo parameters, never personal data: none is sent.
+        # The message may echo parameters: log only the kind of error, never the donor's address.
         logger.warning("Stripe refused a checkout session: %s", type(error).__name__)
         raise CheckoutUnavailable from error
     if not session.url:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tocsin.campaigns.models import Campaign
 from tocsin.campaigns.next_ask import mark_done
 from tocsin.organizations.models import Organization
+from tocsin.supporters import prefill
 
 from . import services
 from .forms import GiveForm
@@ -40,13 +41,17 @@ def fundraiser_for(request: HttpRequest, slug: str) -> Fundraiser:
 
 
 @require_http_methods(["GET", "POST"])
+@prefill.private_when_prefilled
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     fundraiser = fundraiser_for(request, slug)
     online = services.stripe_configured() and fundraiser.is_open
+    organizations = organizations_asking(fundraiser)
+    # From an alert's button: Checkout opens with the address the alert went to.
+    prefilled = prefill.from_request(request, organizations)
     form = GiveForm(
         request.POST if request.method == "POST" else None,
         fundraiser=fundraiser,
-        organizations=organizations_asking(fundraiser),
+        organizations=organizations,
         source=request.GET.get("source", ""),
     )
     context = {
@@ -85,6 +90,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             cancel_url=base + fundraiser.get_absolute_url() + "?cancelled=1",
             language=get_language() or "en",
             intent=intent,
+            customer_email=prefilled.person.email if prefilled else "",
         )
     except services.GiftRefused:
         intent.delete()

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, Organization
 from .scoping import OrganizationScopedAdmin
@@ -20,6 +21,19 @@ class OrganizationAdmin(OrganizationScopedAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "website", "description", "consent_wording"]}),
+        (
+            _("Action alerts"),
+            {
+                "fields": ["mail_from_name", "mail_reply_to"],
+                "description": _(
+                    "Alerts go out from this installation's address under this name, and "
+                    "replies go to this address. Each alert may say otherwise."
+                ),
+            },
+        ),
+    ]
 
     def get_queryset(self, request):
         queryset = admin.ModelAdmin.get_queryset(self, request)

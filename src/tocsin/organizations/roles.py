@@ -53,6 +53,11 @@ ORGANIZER_PERMISSIONS = {
         "tag": ["view"],
         "activity": ["view"],
     },
+    # Sending is a permission of its own (send_alert): writing an alert sends nothing.
+    "alerts": {
+        "alert": ["add", "change", "delete", "view", "send"],
+        "alertrecipient": ["view"],
+    },
     "organizations": {"organization": ["change", "view"]},
     "districts": {"datasetimport": ["view"]},
 }

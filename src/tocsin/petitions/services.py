@@ -89,6 +89,8 @@ class SignOutcome(models.TextChoices):
 
     MAILED = "mailed"  # a confirmation mail is on its way (or was sent before)
     HELD = "held"  # stored, but no mail until an organizer releases it (release_held)
+    # The signer's address was proven as they signed (`address_proven`): counted at once.
+    CONFIRMED = "confirmed"
 
 
 @dataclass(frozen=True)
@@ -111,13 +113,19 @@ def sign(
     ip_address: str = "",
     hold: bool = False,
     source: str = "",
+    address_proven: bool = False,
 ) -> SignResult:
     """Record a signature once, with the signer as a person of the campaign's organization
     and, for each consent ticked ({"organization": id, "wording": as shown}), a pending
     consent of that organization's person. Signing again sends the confirmation again (at
     most every ten minutes) and changes nothing else; the answer to the signer is the same
     either way. `hold` keeps it for review (it failed a check) as if it were over a rate
-    limit."""
+    limit.
+
+    `address_proven`: the signer showed they read mail sent to this address (they came
+    through the signed link of an alert mailed to it, supporters.prefill), so the signature
+    is confirmed in this same transaction instead of mailing a button; signing again then
+    confirms one still waiting. A held signature waits for an organizer all the same."""
     from .tasks import send_confirmation
 
     email = normalize_email(email)
@@ -156,7 +164,7 @@ def sign(
                     email_domain=domain,
                     **address,
                     held_at=now if held else None,
-                    mailed_at=None if held else now,
+                    mailed_at=None if held or address_proven else now,
                 )
                 give_consents(
                     person,
@@ -169,11 +177,21 @@ def sign(
         except IntegrityError:  # signed before: one_signature_per_email
             signature = None
         if signature is not None:
+            if address_proven and not held:
+                confirm(signature)
+                return SignResult(signature, True, SignOutcome.CONFIRMED)
             # In the same transaction: a signature never exists without its mail, or vice
             # versa. A held one gets its mail when an organizer releases it.
             if not held:
                 send_confirmation.enqueue(signature.pk)
             return SignResult(signature, True, outcome)
+        if address_proven and not held:
+            earlier = Signature.objects.filter(
+                petition=petition, email=email, held_at__isnull=True, invalidated_at__isnull=True
+            ).first()
+            if earlier is not None:
+                confirm(earlier)
+                return SignResult(earlier, False, SignOutcome.CONFIRMED)
         resend_if_due(petition.pk, email)
     return SignResult(None, False, outcome)
 

@@ -11,6 +11,7 @@ from tocsin.campaigns.models import Campaign
 from tocsin.campaigns.next_ask import mark_done
 from tocsin.core import challenge, switches
 from tocsin.core.http import client_ip
+from tocsin.supporters import prefill
 
 from . import services
 from .forms import SignForm
@@ -36,6 +37,7 @@ def petition_and_organizations(request: HttpRequest, slug: str):
     return petition, [campaign.organization, *campaign.accepted_partners()]
 
 
+@prefill.private_when_prefilled
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     petition, organizations = petition_and_organizations(request, slug)
@@ -44,17 +46,26 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     open_for_signing = campaign.is_open and petition.is_collecting and not site.signing_paused
     asks_for_challenge = petition.ask_for_challenge or site.challenge_everywhere
     data = request.POST if request.method == "POST" else None
+    # Opened from an alert's button (the form posts back to the same address, token included).
+    prefilled = prefill.from_request(request, organizations)
     form = SignForm(
         data,
         organizations=organizations,
         petition=petition,
         source=request.GET.get("source", ""),
+        initial=prefilled.initial if prefilled else None,
+    )
+    # Signed with the address the alert was mailed to: it is proven, and a filled-in form
+    # sent at once is the one tap the alert promised, not a bot's haste.
+    address_proven = (
+        prefilled is not None and form.is_valid() and prefilled.proves(form.cleaned_data["email"])
     )
     sent_too_fast = (
         request.method == "POST"
         and open_for_signing
         and form.is_valid()
         and not form.filled_trap
+        and not address_proven
         and form.sent_too_fast
     )
     if sent_too_fast:
@@ -80,7 +91,13 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             # solve the puzzle is still heard once an organizer looks.
             hold=form.filled_trap
             or (asks_for_challenge and not challenge.solved(request.POST.get("altcha", ""))),
+            address_proven=address_proven,
         )
+        if result.outcome == services.SignOutcome.CONFIRMED:
+            # The confirmation page, which says the signature counts; its token names the
+            # signature only.
+            token = services.confirmation_token(result.signature)
+            return HttpResponseRedirect(reverse("petitions:confirm", kwargs={"token": token}))
         # New or repeated, the same answer: nothing to learn about who signed before. Held
         # ones are told the truth, that no mail comes until an organizer has checked them.
         url = reverse("petitions:check-email", kwargs={"slug": slug})
@@ -93,6 +110,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "count": services.public_count(petition),
         "open_for_signing": open_for_signing,
+        "address_known": prefilled is not None,
     }
     if asks_for_challenge and open_for_signing:
         context |= {

@@ -346,6 +346,9 @@ TOCSIN_SCHEDULE = {
         "call": "tocsin.calls.telephony.forget_stale_numbers",
         "every": 60,
     },
+    # Scheduled alerts whose time has come; claims left by dead workers marked unknown;
+    # alerts whose senders all died given new ones.
+    "alerts-tick": {"call": "tocsin.alerts.services.tick", "every": 30},
     "recover-tasks": {"call": "tocsin.core.scheduling.recover_tasks", "every": 60},
     "prune-task-results": {"call": "tocsin.core.scheduling.prune_task_results", "every": 86400},
     # Login records past TOCSIN_LOGIN_LOG_DAYS, spent proof-of-work solutions.

@@ -309,6 +309,7 @@ class SupporterAdmin(OrganizationScopedAdmin):
             "consents": person.consents.select_related("campaign").order_by("given_at"),
             "taggings": person.taggings.select_related("tag").order_by("tag__kind", "tag__name"),
             "actions_total": person.activities.count(),
+            "alerts_received": _alerts_received(person),
             "activities": person.activities.order_by("-occurred_at", "-pk")[:200],
             "tag_form": TagForm(),
             "can_tag": self.has_tag_permission(request) and not person.erased_at,
@@ -475,6 +476,13 @@ class SupporterAdmin(OrganizationScopedAdmin):
         context["found"] = [(label, _app_name(label), len(rows)) for label, rows in found.items()]
         context["anything"] = any(found.values())
         return TemplateResponse(request, "admin/supporters/person.html", context)
+
+
+def _alerts_received(person) -> int | None:
+    """How many action alerts were sent to the person. The alerts app (a higher layer) links
+    its receipts to people; its reverse relation is read without importing it."""
+    receipts = getattr(person, "alert_receipts", None)
+    return None if receipts is None else receipts.filter(state="sent").count()
 
 
 def _app_name(label: str) -> str:

@@ -29,6 +29,8 @@ NOT_ABOUT_SUPPORTERS = {
     # A click-to-call keeps the caller's phone number only while the call lasts (then only a
     # keyed hash), and never with an email address: there is nothing to find by address.
     "calls.ConnectSession",
+    # An alert's reply-to is the group's own address, which organizers write.
+    "alerts.Alert",
 }
 
 

@@ -1,11 +1,16 @@
+import logging
 import threading
+import time
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError, close_old_connections, connection
 from django.utils.crypto import get_random_string
 
 from tocsin.core import scheduling
+
+logger = logging.getLogger(__name__)
 
 
 def worker_id(value: str) -> str:
@@ -76,13 +81,26 @@ class Command(BaseCommand):
         )
         looking.start()
         try:
-            call_command(
-                "db_worker",
-                interval=interval,
-                worker_id=worker_id,
-                reload=False,
-                verbosity=options["verbosity"],
-            )
+            while True:
+                try:
+                    call_command(
+                        "db_worker",
+                        interval=interval,
+                        worker_id=worker_id,
+                        reload=False,
+                        verbosity=options["verbosity"],
+                    )
+                except OperationalError as error:
+                    # On SQLite a long write (an alert's recipients, an import) can hold the
+                    # database past the busy timeout, and the queue's loop ends on the error
+                    # it gets; it is only a wait, so take up the queue again.
+                    if connection.vendor != "sqlite" or "locked" not in str(error):
+                        raise
+                    logger.warning("The database was busy; the worker takes up its queue again.")
+                    close_old_connections()
+                    time.sleep(interval)
+                    continue
+                break  # stopped by a signal: the queue's worker returned
         finally:
             stop.set()
             looking.join(timeout=10)

@@ -20,6 +20,7 @@ from tocsin.events.models import Event, Rsvp
 from tocsin.fundraising.demo import load_fighting_fund
 from tocsin.organizations.models import Membership, Organization
 from tocsin.organizations.roles import ensure_organizers_group
+from tocsin.pages.demo import load_demo_alerts
 from tocsin.pages.demo_es import load_spanish
 from tocsin.petitions.models import PetitionAction, Signature
 from tocsin.petitions.services import place_of, sign_page
@@ -455,6 +456,7 @@ class Command(BaseCommand):
         load_fighting_fund()
         load_spanish()
         load_demo_people(petition, festival)
+        load_demo_alerts(baldwin_campaign, petition)
         # The dashboard counts from its rollups: recount them for the history just made.
         call_command("refresh_rollups", all_hours=True, verbosity=0)
         password = options["organizer_password"] or secrets.token_urlsafe(12)
