@@ -34,6 +34,7 @@ demo: install
 	$(TOCSIN) migrate --noinput -v 0
 	-$(TOCSIN) sync-legislators || echo "Members of Congress not loaded (offline?); the demo runs with its own targets."
 	-$(TOCSIN) sync-districts || echo "District data not loaded (offline?); the ZIP lookup will say so."
+	-$(TOCSIN) sync-uk || echo "UK places and MPs not loaded (offline?); the demo runs with its own ministers."
 	$(TOCSIN) load-demo
 	@echo "Serving on http://$(DEMO_ADDRESS) with the worker beside it (Ctrl-C stops both)"
 	$(TOCSIN) demo-serve $(DEMO_ADDRESS)

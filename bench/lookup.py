@@ -4,14 +4,17 @@ Loads the ZIP table and the boundaries into a throwaway SQLite database, then ti
 process and one run:
   - a bare Django GET through the test client, the yardstick;
   - lookup_zip() for every ZIP code in the table;
-  - district_at() for a point inside every district and for random points across the US.
-Targets: lookup_zip p99 and district_at p99 each at most 1 ms, and both well under the bare
-view.
+  - district_at() for a point inside every district and for random points across the US;
+  - lookup_postcode() for random real Great Britain postcodes, in the spellings people type,
+    and made-up ones;
+  - constituency_at() for a point inside every UK constituency and random points across the UK.
+Targets: lookup_zip, district_at, lookup_postcode and constituency_at p99 each at most 1 ms,
+and all well under the bare view. The memory the indexes take is printed beside.
 
     TOCSIN_DATA_DIR=../shared/data .venv/bin/python bench/lookup.py
     TOCSIN_DATA_DIR=../shared/data .venv/bin/python bench/lookup.py --quick   # CI's check
 
---quick (or QUICK=1) times a sample: 500 ZIP codes and 1,000 random points.
+--quick (or QUICK=1) times a sample: 500 ZIP codes, 1,000 random points and 2,000 postcodes.
 """
 
 import argparse
@@ -40,8 +43,15 @@ import shapely  # noqa: E402
 from bare_urls import BARE_GET  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
-from tocsin.districts import services  # noqa: E402
-from tocsin.districts.models import DistrictBoundary, ZipDistrict  # noqa: E402
+from tocsin.districts import services, uk  # noqa: E402
+from tocsin.districts.models import (  # noqa: E402
+    Constituency,
+    DistrictBoundary,
+    PostcodeOutward,
+    ZipDistrict,
+)
+
+SYNC_UK = "from tocsin.districts.uk import sync_uk_places; sync_uk_places()"
 
 
 def resident_bytes() -> int:
@@ -70,7 +80,11 @@ def main() -> None:
     if not os.environ.get("TOCSIN_DATA_DIR"):
         sys.exit("Set TOCSIN_DATA_DIR to the public data (e.g. ../shared/data).")
     # Loaded by another process, so this one's memory holds only what the indexes take.
-    for command in (["migrate", "-v", "0"], ["sync-districts"]):
+    for command in (
+        ["migrate", "-v", "0"],
+        ["sync-districts"],
+        ["shell", "-v", "0", "-c", SYNC_UK],
+    ):
         subprocess.run([sys.executable, "-m", "tocsin", *command], check=True)
 
     client = Client()
@@ -102,12 +116,16 @@ def main() -> None:
     ]
     point_samples = timed(services.district_at, inside + scattered)
 
+    postcode_samples, constituency_samples, uk_memory = time_uk_lookups(rng)
+
     bare_p50, bare_p99 = percentiles(bare)
     print(f"{'what':34} {'n':>7} {'p50 ms':>8} {'p99 ms':>8} {'p99 / bare p99':>15}")
     print(f"{'bare Django GET':34} {len(bare):7} {bare_p50:8.3f} {bare_p99:8.3f} {1:15.2f}")
     for name, samples in (
         (f"lookup_zip, {'a sample of ZIPs' if QUICK else 'every ZIP'}", zip_samples),
         ("district_at, in + random", point_samples),
+        ("lookup_postcode, real + made-up", postcode_samples),
+        ("constituency_at, in + random", constituency_samples),
     ):
         p50, p99 = percentiles(samples)
         print(f"{name:34} {len(samples):7} {p50:8.3f} {p99:8.3f} {p99 / bare_p99:15.2f}")
@@ -116,6 +134,70 @@ def main() -> None:
         f"boundary index {boundary_load * 1000:.0f} ms, "
         f"{boundary_memory / 2**20:.1f} MiB (growth of resident memory)"
     )
+    print(uk_memory)
+
+
+def every_postcode() -> list[str]:
+    postcodes = []
+    for outward, inward_codes in PostcodeOutward.objects.values_list("outward", "inward_codes"):
+        postcodes.extend(
+            f"{outward} {uk._inward_text(number)}" for number in uk._unpacked("H", inward_codes)
+        )
+    return postcodes
+
+
+def time_uk_lookups(rng: random.Random) -> tuple[list[float], list[float], str]:
+    """Postcode and point lookups in the UK, and what their indexes take."""
+    uk.reset_uk_indexes()
+    before = resident_bytes()
+    start = time.perf_counter()
+    uk.lookup_postcode("SW1A 0AA")
+    postcode_load = time.perf_counter() - start
+    postcode_memory = resident_bytes() - before
+    index = uk._postcode_index()
+    # The arrays themselves, without the interpreter's own growth.
+    array_bytes = (
+        sys.getsizeof(index.starts)
+        + sys.getsizeof(index.seats)
+        + sys.getsizeof(index.outwards)
+        + sum(map(sys.getsizeof, index.outwards))
+        + sum(map(sys.getsizeof, index.outwards.values()))
+    )
+    start = time.perf_counter()
+    uk.constituency_at(51.5007, -0.1246)
+    boundary_load = time.perf_counter() - start
+    boundary_memory = resident_bytes() - before - postcode_memory
+
+    real = rng.sample(every_postcode(), 2_000 if QUICK else 100_000)
+    # As people type them: some lower case, some without the space, a few made up.
+    typed = [
+        (postcode.lower() if n % 3 == 0 else postcode.replace(" ", "") if n % 3 == 1 else postcode,)
+        for n, postcode in enumerate(real)
+    ]
+    typed += [(f"{postcode.split()[0]} 9ZZ",) for postcode in real[: len(real) // 20]]
+    rng.shuffle(typed)
+    postcode_samples = timed(uk.lookup_postcode, typed)
+
+    inside = []
+    for wkb in Constituency.objects.values_list("geometry_wkb", flat=True):
+        point = shapely.from_wkb(bytes(wkb)).representative_point()
+        inside.append((point.y, point.x))
+    scattered = [
+        (rng.uniform(50, 59), rng.uniform(-8, 2)) for _ in range(1_000 if QUICK else 20_000)
+    ]
+    constituency_samples = timed(uk.constituency_at, inside + scattered)
+    summary = (
+        f"first use: postcode index {postcode_load * 1000:.0f} ms, "
+        f"{postcode_memory / 2**20:.1f} MiB ({array_bytes / 2**20:.1f} MiB of arrays for "
+        f"{uk_postcode_count(index)} postcodes and {len(index.starts)} ranges); "
+        f"constituency boundaries {boundary_load * 1000:.0f} ms, "
+        f"{boundary_memory / 2**20:.1f} MiB (growth of resident memory)"
+    )
+    return postcode_samples, constituency_samples, summary
+
+
+def uk_postcode_count(index) -> int:
+    return sum(map(len, index.outwards.values()))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("tocsin.whip.urls")),
     path("", include("tocsin.events.urls")),
     path("", include("tocsin.fundraising.urls")),
+    path("", include("tocsin.letters.urls")),
     path("", include("tocsin.dashboard.urls")),
     path("supporters/", include("tocsin.supporters.urls")),
     path("alerts/", include("tocsin.alerts.urls")),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tocsin.campaigns.models import Campaign
 from tocsin.core.dates import zone_choices
-from tocsin.core.forms import StorableEmailField
+from tocsin.core.forms import CountryField, StorableEmailField
 from tocsin.supporters.models import Activity, Tag
 
 from . import actions, audience
@@ -134,12 +134,10 @@ ACTION_KINDS = [
 class AudienceForm(forms.Form):
     """The filters of `audience.clean`, as fields. Each field left empty does not narrow."""
 
-    country = forms.CharField(
+    country = CountryField(
         label=_("Country"),
-        max_length=2,
         required=False,
-        help_text=_("Two letters, e.g. US."),
-        widget=forms.TextInput(attrs={"list": "audience-countries", "size": 4}),
+        help_text=_("A name or two-letter code, e.g. United Kingdom or US."),
     )
     state = forms.CharField(
         label=_("State"),

@@ -1,8 +1,11 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tocsin.campaigns.forms import PlaceCleaning
+from tocsin.campaigns.forms import PlaceCleaning, PostcodeCleaning
 from tocsin.core.forms import PlainTextField
+from tocsin.districts import uk
 from tocsin.supporters import prefill
 from tocsin.supporters.forms import JoinForm
 from tocsin.supporters.services import clean_source
@@ -11,9 +14,11 @@ from . import places
 from .models import CallerAnswer, Outcome
 
 
-class CallPlaceForm(PlaceCleaning, forms.Form):
+class CallPlaceForm(PlaceCleaning, PostcodeCleaning, forms.Form):
     """Where the supporter is: posted once, then carried from page to page sealed
-    (places.py), never in plain text in a URL, and never stored."""
+    (places.py), never in plain text in a URL, and never stored. A US campaign asks for a ZIP
+    code (and a district where it is split), a UK one for a postcode (and, in Northern
+    Ireland, a constituency picked from a list)."""
 
     zip = forms.CharField(
         label=_("Your ZIP code"),
@@ -24,6 +29,20 @@ class CallPlaceForm(PlaceCleaning, forms.Form):
         ),
     )
     district = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
+    postcode = forms.CharField(
+        label=_("Your postcode"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "postal-code",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "class": "zip",
+            }
+        ),
+    )
+    constituency = forms.CharField(required=False, max_length=9, widget=forms.HiddenInput)
     town = PlainTextField(
         label=_("Your town (optional, for the script)"),
         required=False,
@@ -45,12 +64,32 @@ def tried_offices(text: str) -> list[int]:
 MAX_ID = 2**63 - 1
 
 
+# A UK constituency's ONS code; a US district's label ("WI-2", "DC") never has this shape.
+CONSTITUENCY_CODE = re.compile(r"^[EWSN][0-9]{8}$", re.ASCII)
+
+
+def seal_place(*, postal_code: str, town: str, where: str) -> str:
+    """The sealed token for a place ("" when there is none). The token's slots are the
+    supporter's postal code (a ZIP code or a UK postcode), town, and district label or
+    constituency code: the two kinds of each never look alike, so tokens sealed before UK
+    places existed still read the same."""
+    values = {"zip": postal_code, "town": town, "district": where}
+    return places.seal(values) if any(values.values()) else ""
+
+
 def place_from_token(token: str) -> CallPlaceForm | None:
     """The place form filled from a sealed token; None for a token that is garbled, forged or
     too old. The form is checked again: the token proves where the values came from, and the
-    cleaning turns them back into a ZIP code and a district."""
+    cleaning turns them back into a ZIP code and a district, or a postcode and a
+    constituency."""
     values = places.unseal(token)
-    return None if values is None else CallPlaceForm(values)
+    if values is None:
+        return None
+    data = {"town": values["town"]}
+    postal_code, where = values["zip"], values["district"]
+    data["postcode" if uk.looks_like_uk_postcode(postal_code) else "zip"] = postal_code
+    data["constituency" if CONSTITUENCY_CODE.match(where) else "district"] = where
+    return CallPlaceForm(data)
 
 
 class ReportForm(forms.Form):
@@ -106,10 +145,11 @@ class ReportForm(forms.Form):
         return tried_offices(self.cleaned_data["tried"])
 
     def clean_place(self) -> dict:
-        """{"zip", "town", "district"} (a DistrictRef or None)."""
+        """{"zip", "town", "district", "postcode", "constituency"} (a DistrictRef, a
+        ConstituencyRef or None)."""
         token = self.cleaned_data["place"]
         if not token:
-            return {"zip": "", "town": "", "district": None}
+            return {"zip": "", "town": "", "district": None, "postcode": "", "constituency": None}
         form = place_from_token(token)
         if form is None or not form.is_valid():
             raise forms.ValidationError(

@@ -188,7 +188,9 @@ class CallReport(models.Model):
         max_length=200, blank=True, help_text="Comma-separated ids of the demands raised."
     )
     place = models.CharField(
-        max_length=8, blank=True, help_text="The supporter's district (WI-2) or state, if known."
+        max_length=40,
+        blank=True,
+        help_text="The supporter's district (WI-2), state or UK constituency code, if known.",
     )
     answer = models.CharField(max_length=10, blank=True, choices=CallerAnswer.choices, default="")
     # The `?source=` code of the link the caller came by (supporters.services.clean_source).
@@ -268,7 +270,7 @@ class ConnectSession(models.Model):
     phone_number = models.CharField(max_length=20, blank=True)
     phone_hash = models.CharField(max_length=64, db_index=True)
     ip_hash = models.CharField(max_length=64, db_index=True)
-    place = models.CharField(max_length=8, blank=True)
+    place = models.CharField(max_length=40, blank=True)
     language = models.CharField(max_length=10, default="en")
     offices = models.JSONField(default=list, help_text="[[target_id, office_id], …] in order")
     position = models.PositiveSmallIntegerField(default=0)

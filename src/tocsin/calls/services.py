@@ -23,6 +23,7 @@ from tocsin.campaigns.models import Stance, TargetStance
 from tocsin.core.emails import normalize_email
 from tocsin.districts import services as districts
 from tocsin.districts.states import STATES
+from tocsin.districts.uk import ConstituencyRef
 from tocsin.supporters import services as people
 from tocsin.supporters.models import Activity, Consent, Supporter
 from tocsin.targets.delegations import delegation_for
@@ -57,26 +58,43 @@ class ReportRefused(ValueError):
 # ---------------------------------------------------------------------------- whom to call
 
 
+def representatives_for(
+    action: CallAction, place: districts.DistrictRef | ConstituencyRef | None
+) -> list[Target]:
+    """Whom the lookup finds for `place`: a US district's member and senators, as the action's
+    chambers say, or a UK constituency's MP (`districts.uk.ConstituencyRef`; the MP is the
+    supporter's representative, so an action asking for senators only finds nobody there)."""
+    if place is None or not action.uses_lookup:
+        return []
+    wants_house = action.chambers in (CallAction.Chambers.HOUSE, CallAction.Chambers.BOTH)
+    if isinstance(place, ConstituencyRef):
+        member = Target.objects.mp_for(place.code) if wants_house else None
+        return [member] if member else []
+    delegation = delegation_for(place)
+    looked_up: list[Target] = []
+    if wants_house:
+        looked_up += delegation.house_members
+    if action.chambers in (CallAction.Chambers.SENATE, CallAction.Chambers.BOTH):
+        looked_up += delegation.senators
+    return looked_up
+
+
 def targets_for(
     action: CallAction,
-    district: districts.DistrictRef | None,
+    place: districts.DistrictRef | ConstituencyRef | None,
     *,
     leave_out_supporters: bool | None = None,
 ) -> list[Target]:
-    """The people a supporter in `district` calls, in order, each once. Those already
-    supporting are left out as the organizer chose, unless `leave_out_supporters` says."""
+    """The people a supporter in `place` (a US district or a UK constituency) calls, in order,
+    each once: the representatives looked up there and the campaign's own targets (custom
+    targets, UK ministers) as the organizer placed them. Those already supporting are left
+    out as the organizer chose, unless `leave_out_supporters` says."""
     custom = [
         link.target
         for link in action.campaign.campaign_targets.select_related("target")
         if link.target.is_active
     ]
-    looked_up: list[Target] = []
-    if action.uses_lookup and district is not None:
-        delegation = delegation_for(district)
-        if action.chambers in (CallAction.Chambers.HOUSE, CallAction.Chambers.BOTH):
-            looked_up += delegation.house_members
-        if action.chambers in (CallAction.Chambers.SENATE, CallAction.Chambers.BOTH):
-            looked_up += delegation.senators
+    looked_up = representatives_for(action, place)
 
     mode, placement = action.target_mode, action.custom_placement
     if mode == CallAction.TargetMode.FIXED:
@@ -113,6 +131,8 @@ class OfficeClock:
 
 
 def office_timezone(office: Office) -> ZoneInfo:
+    if office.region != "US":
+        return ZoneInfo(office.time_zone)
     if office.kind == Office.Kind.WASHINGTON:
         return ZoneInfo(WASHINGTON_TIMEZONE)
     state = STATES.get(office.state) or STATES.get(office.target.state)
@@ -273,6 +293,7 @@ class ReportableOffice:
     chamber: str
     state: str
     district: int
+    constituency: str = ""
 
 
 def _reportable_office(office_id: int) -> ReportableOffice | None:
@@ -289,6 +310,7 @@ def _reportable_office(office_id: int) -> ReportableOffice | None:
             chamber=target.chamber,
             state=target.state,
             district=target.district or 0,
+            constituency=target.constituency,
         )
 
     # False stands for "no such office": the cache cannot hold None.
@@ -322,6 +344,12 @@ def _may_be_called(action: CallAction, office: ReportableOffice, district) -> bo
         return True
     if not action.uses_lookup or office.kind != Target.Kind.LEGISLATOR or district is None:
         return False
+    if isinstance(district, ConstituencyRef):  # a UK seat: its MP
+        return (
+            office.chamber == Chamber.COMMONS
+            and action.chambers != CallAction.Chambers.SENATE
+            and office.constituency == district.code
+        )
     chambers = {
         CallAction.Chambers.HOUSE: {Chamber.HOUSE},
         CallAction.Chambers.SENATE: {Chamber.SENATE},
@@ -375,7 +403,7 @@ def report_call(
         office_id=office_id,
         outcome=outcome,
         demands_raised=",".join(str(d) for d in sorted(set(demand_ids))),
-        place=district.label if district else "",
+        place=stored_place(district),
         answer=answer,
         source=people.clean_source(source),
     )
@@ -564,3 +592,11 @@ def answer_counts(action: CallAction) -> dict[int, Counter]:
         return counts
 
     return cache.get_or_set(f"calls:answers:{action.pk}", compute, COUNT_CACHE_SECONDS)
+
+
+def stored_place(place) -> str:
+    """How a report keeps its place: a House district's label ("WI-2"), a UK constituency's
+    code ("E14001172", as people's records keep it), or ""."""
+    if place is None:
+        return ""
+    return getattr(place, "code", None) or place.label

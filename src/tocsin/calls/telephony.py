@@ -111,7 +111,7 @@ def start_session(
             phone_number=phone,
             phone_hash=phone_hash,
             ip_hash=ip_hash,
-            place=district.label if district else "",
+            place=services.stored_place(district),
             language=language,
             offices=plan,
         )

@@ -12,13 +12,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tocsin.campaigns.forms import (
     LocationForm,
+    PostcodeForm,
     ZipForm,
     district_not_in_zip_message,
+    outside_constituencies_message,
     outside_districts_message,
     zip_not_found_message,
 )
 from tocsin.campaigns.models import Campaign
 from tocsin.campaigns.next_ask import mark_done
+from tocsin.campaigns.places import PostcodePlace, place_for_postcode
 from tocsin.core import challenge, switches
 from tocsin.core.http import client_ip
 from tocsin.core.translated import (
@@ -29,14 +32,23 @@ from tocsin.core.translated import (
     text_of,
 )
 from tocsin.districts import services as districts
+from tocsin.districts import uk
 from tocsin.supporters import prefill
 from tocsin.supporters.limits import per_client
 from tocsin.supporters.services import clean_source
 from tocsin.targets.delegations import house_members_by_district
 from tocsin.targets.models import Target
 
-from . import limits, places, services, telephony
-from .forms import CallerForm, CallPlaceForm, ReportForm, place_from_token, tried_offices
+from . import limits, services, telephony
+from .forms import (
+    CONSTITUENCY_CODE,
+    CallerForm,
+    CallPlaceForm,
+    ReportForm,
+    place_from_token,
+    seal_place,
+    tried_offices,
+)
 from .models import DEAD_LINE_OUTCOMES, CallAction, CallReport, ConnectSession, Outcome
 from .sharing import share_for
 
@@ -63,6 +75,11 @@ class Place:
     town: str = ""
     district: districts.DistrictRef | None = None
     lookup: districts.ZipLookup | None = None
+    # In the United Kingdom: the postcode ("SW1A 0AA") and the constituency it, a seat picked
+    # in Northern Ireland or a location gave.
+    postcode: str = ""
+    constituency: uk.ConstituencyRef | None = None
+    postcode_place: PostcodePlace | None = None
     errors: list[str] = field(default_factory=list)
     # The `?source=` code the flow was opened with: not a place, but it travels with the place
     # through every URL of the flow, to be stored on each report.
@@ -71,14 +88,25 @@ class Place:
     # same way to the thank-you page, whose address form it fills in.
     prefill: str = ""
 
+    @property
+    def where(self) -> "districts.DistrictRef | uk.ConstituencyRef | None":
+        """The district or constituency whose representatives the supporter calls."""
+        return self.district or self.constituency
+
+    @property
+    def postal_code(self) -> str:
+        return self.zip or self.postcode
+
     def token(self) -> str:
         """The place sealed for the next page's URL or form ("" when there is none)."""
-        values = {
-            "zip": self.zip,
-            "town": self.town,
-            "district": self.district.label if self.district else "",
-        }
-        return places.seal(values) if any(values.values()) else ""
+        where = self.where
+        return seal_place(
+            postal_code=self.postal_code,
+            town=self.town,
+            where=where.code
+            if isinstance(where, uk.ConstituencyRef)
+            else (where.label if where else ""),
+        )
 
     def query(self, **extra) -> str:
         params = {
@@ -90,10 +118,16 @@ class Place:
         return urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
 
+def is_uk(action: CallAction) -> bool:
+    return action.campaign.country == Campaign.Country.GB
+
+
 def resolve_place(action: CallAction, form: CallPlaceForm) -> Place:
     if not form.is_valid():
         return Place(errors=[e for errors in form.errors.values() for e in errors])
     data = form.cleaned_data
+    if is_uk(action):
+        return _resolve_uk_place(action, form)
     place = Place(zip=data["zip"], town=data["town"], district=data["district"])
     if not action.uses_lookup or not place.zip:
         return place
@@ -111,10 +145,26 @@ def resolve_place(action: CallAction, form: CallPlaceForm) -> Place:
     return place
 
 
+def _resolve_uk_place(action: CallAction, form: CallPlaceForm) -> Place:
+    """A postcode to its constituency; a Northern Ireland postcode waits for a seat picked
+    from the list (or a location); a seat that does not match the postcode is refused."""
+    data = form.cleaned_data
+    place = Place(postcode=data["postcode"], town=data["town"], constituency=data["constituency"])
+    if not action.uses_lookup or not (place.postcode or place.constituency):
+        return place
+    place.postcode_place = place_for_postcode(place.postcode, place.constituency)
+    place.constituency = place.postcode_place.constituency
+    if place.postcode_place.error:
+        place.errors.append(place.postcode_place.error)
+        picked = data["constituency"] is not None
+        form.add_error(None if picked else "postcode", place.errors[-1])
+    return place
+
+
 def _form_showing(place: Place) -> CallPlaceForm:
     """The place form filled in again with what was wrong with `place`, for errors found
     outside a posted form (a location, a sealed place that no longer resolves)."""
-    form = CallPlaceForm({"zip": place.zip, "town": place.town})
+    form = CallPlaceForm({"zip": place.zip, "postcode": place.postcode, "town": place.town})
     form.is_valid()
     for error in place.errors:
         form.add_error(None, error)
@@ -131,10 +181,12 @@ def place_from(action: CallAction, token: str) -> Place:
 
 
 def _needs_place(action: CallAction, place: Place) -> bool:
-    if not action.uses_lookup or place.district is not None:
+    if not action.uses_lookup or place.where is not None:
         return False
     # Campaign targets as a fallback can be called when the lookup cannot help.
-    no_data = place.lookup is not None and place.lookup.status == districts.ZipLookupStatus.NO_DATA
+    no_data = (
+        place.lookup is not None and place.lookup.status == districts.ZipLookupStatus.NO_DATA
+    ) or (place.postcode_place is not None and place.postcode_place.data_missing)
     fallback = (
         action.target_mode == CallAction.TargetMode.BOTH
         and action.custom_placement == CallAction.CustomPlacement.FALLBACK
@@ -151,7 +203,20 @@ def _place_of_person(action: CallAction, person) -> tuple[CallPlaceForm, Place]:
     """Where an alert's recipient is, from the ZIP code on their record: their legislators
     straight away when it is in one district (or in the one they are known to be in), else
     the question with their ZIP code filled in. A postcode that is no ZIP code we know fills
-    nothing: they are asked as anyone is, without an error they did not make."""
+    nothing: they are asked as anyone is, without an error they did not make. In the UK, their
+    postcode (and the constituency on their record, for a Northern Ireland postcode)."""
+    if is_uk(action):
+        known = person.district if CONSTITUENCY_CODE.match(person.district or "") else ""
+        form = CallPlaceForm({"postcode": person.postcode})
+        place = resolve_place(action, form)
+        if place.postcode_place is not None and place.postcode_place.needs_northern_ireland_seat:
+            with_seat = resolve_place(
+                action, CallPlaceForm({"postcode": person.postcode, "constituency": known})
+            )
+            place = place if with_seat.errors or not known else with_seat
+        if place.errors or not place.postcode:
+            return CallPlaceForm(), Place()
+        return CallPlaceForm(initial={"postcode": place.postcode}), place
     place = resolve_place(action, CallPlaceForm({"zip": person.postcode}))
     if place.errors:
         return CallPlaceForm(), Place()
@@ -180,10 +245,11 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
             return _start_from_location(request, action)
         form = CallPlaceForm(request.POST)
         place = resolve_place(action, form)
-        if _needs_place(action, place) and not place.errors and not place.zip:
-            # An empty ZIP field sent: say so rather than show the same question again.
-            place.errors.append(ZipForm.base_fields["zip"].error_messages["required"])
-            form.add_error("zip", place.errors[-1])
+        if _needs_place(action, place) and not place.errors and not place.postal_code:
+            # An empty ZIP or postcode field sent: say so rather than ask the same again.
+            name, form_class = ("postcode", PostcodeForm) if is_uk(action) else ("zip", ZipForm)
+            place.errors.append(form_class.base_fields[name].error_messages["required"])
+            form.add_error(name, place.errors[-1])
     else:
         form = CallPlaceForm()
         place = place_from(action, request.GET.get("place", ""))
@@ -198,7 +264,8 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         "campaign": campaign,
         "form": form,
         "place": place,
-        "data_loaded": districts.zip_data_loaded() if action.uses_lookup else True,
+        "data_loaded": _data_loaded(action),
+        "uk": is_uk(action),
     }
     if not campaign.is_open:
         return render(request, "calls/start.html", context)
@@ -210,37 +277,59 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         ):
             context["candidates"] = house_members_by_district(place.lookup.districts)
             context["boundaries_loaded"] = districts.boundaries_loaded()
+        if (
+            place.postcode_place is not None
+            and place.postcode_place.lookup is not None
+            and place.postcode_place.lookup.status == uk.PostcodeStatus.NORTHERN_IRELAND
+        ):
+            context["northern_ireland"] = {
+                seat: Target.objects.mp_for(seat.code)
+                for seat in uk.northern_ireland_constituencies()
+            }
         if place.errors and not form.errors:
             context["form"] = _form_showing(place)
         return render(request, "calls/start.html", context, status=400 if place.errors else 200)
-    if not services.targets_for(action, place.district):
+    if not services.targets_for(action, place.where):
         context["nobody_to_call"] = True
         if action.only_unsupportive:
             context["already_supporting"] = services.targets_for(
-                action, place.district, leave_out_supporters=False
+                action, place.where, leave_out_supporters=False
             )
         return render(request, "calls/start.html", context)
     return HttpResponseRedirect(_step_url(action, place, 0))
 
 
+def _data_loaded(action: CallAction) -> bool:
+    if not action.uses_lookup:
+        return True
+    return uk.postcode_data_loaded() if is_uk(action) else districts.zip_data_loaded()
+
+
 def _start_from_location(request: HttpRequest, action: CallAction) -> HttpResponse:
     form = LocationForm(request.POST)
-    district = None
+    found = None
     if form.is_valid():
-        district = districts.district_at(
-            form.cleaned_data["latitude"], form.cleaned_data["longitude"]
-        )
-    if district is None:
+        latitude, longitude = form.cleaned_data["latitude"], form.cleaned_data["longitude"]
+        if is_uk(action):
+            found = uk.constituency_at(latitude, longitude)
+        else:
+            found = districts.district_at(latitude, longitude)
+    if found is None:
+        message = outside_constituencies_message() if is_uk(action) else outside_districts_message()
         context = {
             "action": action,
             "campaign": action.campaign,
-            "form": _form_showing(Place(errors=[outside_districts_message()])),
-            "place": Place(errors=[outside_districts_message()]),
-            "data_loaded": districts.zip_data_loaded(),
+            "form": _form_showing(Place(errors=[message])),
+            "place": Place(errors=[message]),
+            "data_loaded": _data_loaded(action),
+            "uk": is_uk(action),
         }
         return render(request, "calls/start.html", context, status=400)
     prefilled = _prefill_of(request, action)
-    place = Place(district=district, source=_source_of(request))
+    if isinstance(found, uk.ConstituencyRef):
+        place = Place(constituency=found, source=_source_of(request))
+    else:
+        place = Place(district=found, source=_source_of(request))
     place.prefill = prefilled.token if prefilled else ""
     return HttpResponseRedirect(_start_url(action, place))
 
@@ -284,7 +373,9 @@ def _script_context(action: CallAction, target: Target, place: Place) -> dict:
     source, field = services.script_source(action, target)
 
     def filled(text: Translated) -> Translated:
-        value = services.fill_script(text.value, target, zip_code=place.zip, town=place.town)
+        value = services.fill_script(
+            text.value, target, zip_code=place.postal_code, town=place.town
+        )
         return Translated(value, text.lang, text.fell_back)
 
     caller_language = active_language()
@@ -301,13 +392,13 @@ def _script_context(action: CallAction, target: Target, place: Place) -> dict:
 
 
 def _render_step(request, action, place, position, tried, errors=(), status=200):
-    targets = services.targets_for(action, place.district)
+    targets = services.targets_for(action, place.where)
     if not targets:
         return HttpResponseRedirect(_start_url(action, place))
     if position >= len(targets):
         return HttpResponseRedirect(_done_url(action, place))
     target = targets[position]
-    lines = services.lines_for(action, target, place.district)
+    lines = services.lines_for(action, target, place.where)
     untried = [line for line in lines if line.office.pk not in tried]
     if tried and not untried:
         # Every number of this person was tried: on to the next person, never round again.
@@ -422,7 +513,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             office_id=data["office"],
             outcome=data["outcome"],
             demand_ids=data["demands"],
-            district=place.district,
+            district=place.where,
             valid_demand_ids={d.pk for d in demands},
             answer=data["answer"],
             source=data["source"],
@@ -517,7 +608,7 @@ def _next_url(action: CallAction, place: Place, data: dict) -> str:
     if data["outcome"] in DEAD_LINE_OUTCOMES:
         tried = [*data["tried"], data["office"]]
         target = Target.objects.filter(pk=data["target"]).first()
-        lines = services.lines_for(action, target, place.district) if target else []
+        lines = services.lines_for(action, target, place.where) if target else []
         if any(line.office.pk not in tried for line in lines):
             # At once, while the supporter is ready to call.
             return (
@@ -569,7 +660,7 @@ def _caller_form(request: HttpRequest, action: CallAction, initial=None) -> Call
 
 
 def _render_done(request, action, place, form, status=200) -> HttpResponse:
-    targets = services.targets_for(action, place.district) if not place.errors else []
+    targets = services.targets_for(action, place.where) if not place.errors else []
     context = {
         "action": action,
         "campaign": action.campaign,
@@ -633,7 +724,7 @@ def connect(request: HttpRequest, slug: str) -> HttpResponse:
             action,
             phone_text=request.POST.get("phone", ""),
             ip_address=client_ip(request),
-            district=place.district,
+            district=place.where,
             language=get_language(),
         )
     except telephony.ConnectRefused as refusal:

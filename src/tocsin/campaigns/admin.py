@@ -130,7 +130,7 @@ class CampaignAdmin(TranslationAdmin, OrganizationScopedAdmin):
     inlines = [DemandInline, SourceInline, CampaignTargetInline, PartnershipInline, StanceInline]
     readonly_fields = ["whip_count", "missing_texts"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "deadline", "organization"]}),
+        (None, {"fields": ["title", "slug", "status", "country", "deadline", "organization"]}),
         (_("Languages"), {"fields": ["language", "missing_texts"]}),
         (
             _("What supporters read"),

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tocsin.districts import uk
 from tocsin.districts.services import DistrictRef, InvalidZip, normalize_zip
 
 
@@ -22,6 +23,37 @@ def zip_not_found_message(zip_code: str) -> str:
         "We could not find ZIP code %(zip)s. Some ZIP codes are only for PO boxes or "
         "businesses: try the ZIP code of your home address."
     ) % {"zip": zip_code}
+
+
+def outside_constituencies_message() -> str:
+    return gettext(
+        "That location is not inside any UK Parliament constituency. Enter your postcode instead."
+    )
+
+
+def postcode_not_found_message(postcode: str) -> str:
+    if postcode[:2] in ("JE", "GY", "IM") and postcode[2:3].isdigit():
+        return gettext(
+            "%(postcode)s is in Jersey, Guernsey or the Isle of Man, which have no MP at "
+            "Westminster."
+        ) % {"postcode": postcode}
+    return gettext(
+        "We could not find the postcode %(postcode)s. Check it against a letter sent to your "
+        "home, or use your location."
+    ) % {"postcode": postcode}
+
+
+def constituency_not_for_postcode_message() -> str:
+    return gettext("That constituency does not include this postcode. Pick one from the list.")
+
+
+def not_a_postcode_message(text: str) -> str:
+    if uk.looks_like_zip(text):
+        return gettext(
+            "That looks like a US ZIP code. This campaign asks for a UK postcode, for example "
+            "SW1A 0AA."
+        )
+    return gettext("Enter a UK postcode, for example SW1A 0AA.")
 
 
 class PlaceCleaning:
@@ -44,6 +76,46 @@ class PlaceCleaning:
             return DistrictRef.parse(text)
         except ValueError as error:
             raise forms.ValidationError(_("That district is not one we know.")) from error
+
+
+class PostcodeCleaning:
+    """A UK postcode ("SW1A 0AA" from any spelling) and an optional constituency code, the
+    one a supporter picked in Northern Ireland, whose postcodes are in no open data."""
+
+    def clean_postcode(self) -> str:
+        text = self.cleaned_data["postcode"]
+        if not text and not self.fields["postcode"].required:
+            return ""
+        try:
+            return uk.normalize_postcode(text)
+        except uk.InvalidPostcode as error:
+            raise forms.ValidationError(not_a_postcode_message(text)) from error
+
+    def clean_constituency(self) -> uk.ConstituencyRef | None:
+        text = self.cleaned_data.get("constituency") or ""
+        if not text:
+            return None
+        found = uk.constituency(text)
+        if found is None:
+            raise forms.ValidationError(_("That constituency is not one we know."))
+        return found
+
+
+class PostcodeForm(PostcodeCleaning, forms.Form):
+    postcode = forms.CharField(
+        label=_("Your postcode"),
+        max_length=20,
+        error_messages={"required": _("Enter your postcode, for example SW1A 0AA.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "postal-code",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "class": "zip",
+            }
+        ),
+    )
+    constituency = forms.CharField(required=False, max_length=9, widget=forms.HiddenInput)
 
 
 class ZipForm(PlaceCleaning, forms.Form):

@@ -40,6 +40,7 @@ class PrimaryAction(models.TextChoices):
     SIGN = "sign", _("Sign the petition")
     RSVP = "rsvp", _("RSVP to an event")
     GIVE = "give", _("Give")
+    WRITE = "write", _("Write")
     JOIN = "join", _("Become a supporter")
 
 
@@ -96,6 +97,21 @@ class Campaign(models.Model):
         help_text=_(
             "The language the campaign is written in first. Where a text is missing in a "
             "reader's language, this one is shown, with a short note."
+        ),
+    )
+
+    class Country(models.TextChoices):
+        US = "US", _("United States")
+        GB = "GB", _("United Kingdom")
+
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        choices=Country.choices,
+        default=Country.US,
+        help_text=_(
+            "Where the campaign's supporters live: it decides whether the page asks for a ZIP "
+            "code (members of Congress) or a postcode (MPs)."
         ),
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)

@@ -24,6 +24,7 @@ MAX_CAMPAIGNS = 30
 DEFAULT_ORDER = (
     PrimaryAction.CALL,
     PrimaryAction.SIGN,
+    PrimaryAction.WRITE,
     PrimaryAction.RSVP,
     PrimaryAction.GIVE,
     PrimaryAction.JOIN,

@@ -1,19 +1,31 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from tocsin.core.dates import zone_for_place, zone_name
 from tocsin.districts import services as districts
+from tocsin.districts import uk
 from tocsin.supporters import prefill
 from tocsin.supporters.forms import JoinForm
 from tocsin.supporters.limits import join_limit
 from tocsin.supporters.services import become_supporter, clean_source
 from tocsin.targets.delegations import delegation_for, house_members_by_district
+from tocsin.targets.models import Target
 
-from .forms import LocationForm, ZipForm, district_not_in_zip_message, outside_districts_message
+from .forms import (
+    LocationForm,
+    PostcodeForm,
+    ZipForm,
+    district_not_in_zip_message,
+    outside_constituencies_message,
+    outside_districts_message,
+)
 from .models import Campaign
 from .next_ask import mark_done
+from .places import place_for_postcode
 
 
 def campaign_for(request: HttpRequest, slug: str) -> Campaign:
@@ -34,6 +46,8 @@ def find_legislators(request: HttpRequest, slug: str) -> HttpResponse:
     rendered in reply: in a URL they would be kept by proxies, access logs and browser history
     and sent on in Referer headers. A GET only shows the form."""
     campaign = campaign_for(request, slug)
+    if campaign.country == Campaign.Country.GB:
+        return _find_mp(request, campaign)
     context = {"campaign": campaign, "data_loaded": districts.zip_data_loaded()}
     if request.method == "GET":
         context["zip_form"] = ZipForm()
@@ -80,6 +94,70 @@ def _legislators_at_location(request, campaign, context) -> HttpResponse:
         return render(request, "campaigns/legislators.html", context, status=400)
     context["delegation"] = delegation_for(district)
     return render(request, "campaigns/legislators.html", context)
+
+
+def _find_mp(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    """The UK lookup: a postcode, or for Northern Ireland (whose postcodes are in no open
+    data) a seat picked from its 18 or a location. As the ZIP lookup, everything by POST."""
+    context = {"campaign": campaign, "data_loaded": uk.postcode_data_loaded()}
+    if request.method == "GET":
+        context["postcode_form"] = PostcodeForm()
+        return render(request, "campaigns/mp.html", context)
+    if "latitude" in request.POST:
+        return _mp_at_location(request, campaign, context)
+    form = PostcodeForm(request.POST)
+    context["postcode_form"] = form
+    if not form.is_valid():
+        return render(request, "campaigns/mp.html", context, status=400)
+    place = place_for_postcode(form.cleaned_data["postcode"], form.cleaned_data["constituency"])
+    context["place"] = place
+    if place.error:
+        # A seat picked that the postcode does not allow is the list's error, not the field's.
+        picked = form.cleaned_data["constituency"] is not None
+        form.add_error(None if picked else "postcode", place.error)
+        if place.lookup and place.lookup.status == uk.PostcodeStatus.NORTHERN_IRELAND:
+            context["northern_ireland"] = _northern_ireland_choices()
+        return render(request, "campaigns/mp.html", context, status=400)
+    if place.needs_northern_ireland_seat:
+        context["northern_ireland"] = _northern_ireland_choices()
+        context["boundaries_loaded"] = bool(context["northern_ireland"])
+        return render(request, "campaigns/mp.html", context)
+    if place.constituency is not None:
+        context |= _mp_context(place.constituency)
+    return render(request, "campaigns/mp.html", context)
+
+
+def _northern_ireland_choices() -> dict:
+    """Each of Northern Ireland's seats with its MP (None while vacant), by name."""
+    return {seat: Target.objects.mp_for(seat.code) for seat in uk.northern_ireland_constituencies()}
+
+
+def _mp_context(constituency: uk.ConstituencyRef) -> dict:
+    zone = zone_for_place("GB")
+    return {
+        "constituency": constituency,
+        "mp": Target.objects.mp_for(constituency.code),
+        "uk_now": timezone.now().astimezone(zone),
+        "uk_zone_name": zone_name(zone),
+    }
+
+
+def _mp_at_location(request, campaign, context) -> HttpResponse:
+    form = LocationForm(request.POST)
+    postcode = request.POST.get("postcode", "")[:20]
+    context["postcode_form"] = PostcodeForm(initial={"postcode": postcode})
+    context["location_used"] = True
+    if not form.is_valid():
+        context["location_error"] = form.errors.get("__all__") or [
+            LocationForm.error_messages["invalid_location"]
+        ]
+        return render(request, "campaigns/mp.html", context, status=400)
+    found = uk.constituency_at(form.cleaned_data["latitude"], form.cleaned_data["longitude"])
+    if found is None:
+        context["location_error"] = [outside_constituencies_message()]
+        return render(request, "campaigns/mp.html", context, status=400)
+    context |= _mp_context(found)
+    return render(request, "campaigns/mp.html", context)
 
 
 @prefill.private_when_prefilled

@@ -89,3 +89,23 @@ def zone_name(zone: str | zoneinfo.ZoneInfo) -> str:
     if not city:
         return ""
     return gettext("%(city)s time") % {"city": city}
+
+
+# The clock of a place supporters call or write to, by its country, for countries with one
+# zone people mean (a US office's state says which of its zones: districts.states).
+COUNTRY_TIME_ZONES = {
+    "GB": "Europe/London",
+    "IE": "Europe/Dublin",
+    "ES": "Europe/Madrid",
+    "FR": "Europe/Paris",
+    "DE": "Europe/Berlin",
+    "PR": "America/Puerto_Rico",
+    "GU": "Pacific/Guam",
+    "AS": "Pacific/Pago_Pago",
+}
+
+
+def zone_for_place(country: str, default: str = "America/New_York") -> zoneinfo.ZoneInfo:
+    """The zone of a place in `country` ("GB" → London time); `default` for a country with
+    several zones or none we know."""
+    return zoneinfo.ZoneInfo(COUNTRY_TIME_ZONES.get((country or "").upper(), default))

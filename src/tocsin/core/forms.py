@@ -1,6 +1,7 @@
 """What every app's public forms share: plain text without control characters, the patterns
-that tell a name from a web address and a postcode from anything else, and an email field
-that refuses, with a clear message, an address too long to store once normalised."""
+that tell a name from a web address and a postcode from anything else, an email field
+that refuses, with a clear message, an address too long to store once normalised, and a
+country field that takes a name or a code."""
 
 import re
 import unicodedata
@@ -8,6 +9,7 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .countries import UnknownCountry, normalize_country
 from .emails import MAX_LENGTH, fits
 
 URL_PATTERN = re.compile(r"(https?://|www\.)|(\.[a-z]{2,}/)", re.IGNORECASE)
@@ -55,3 +57,22 @@ class StorableEmailField(forms.EmailField):
         if value:
             validate_storable_email(value)
         return value
+
+
+class CountryField(PlainTextField):
+    """A country typed as a name or a code ("UK", "United Kingdom", "Britain", "USA", "mx"),
+    cleaned to its two-letter code ("GB", "US", "MX"); "" when left empty."""
+
+    def __init__(self, **kwargs):
+        # Room for a name ("United Kingdom of Great Britain and Northern Ireland"); the
+        # cleaned value is two letters.
+        kwargs.setdefault("max_length", 60)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("autocomplete", "country-name")
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        try:
+            return normalize_country(text)
+        except UnknownCountry as error:
+            raise forms.ValidationError(str(error), code="unknown") from error

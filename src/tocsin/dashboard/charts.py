@@ -54,6 +54,29 @@ def bar_chart(
     return mark_safe("".join(parts))  # every text above is escaped
 
 
+def _shaded_paths(paths: dict[str, str], counts, names, bounds, noun) -> list[str]:
+    parts = []
+    for place, path in paths.items():
+        count = counts.get(place, 0)
+        shade = mapping.shade(count, bounds)
+        fill = mapping.PALETTE[shade] if shade >= 0 else mapping.EMPTY
+        label = f"{names.get(place, place)}: {noun(count)}"
+        parts.append(
+            f'<path d="{path}" fill="{fill}" data-place="{escape(place)}">'
+            f"<title>{escape(label)}</title></path>"
+        )
+    return parts
+
+
+def _legend(bounds: list[int]) -> list:
+    legend = []
+    low = 1
+    for high in bounds:
+        legend.append((mapping.PALETTE[mapping.shade(high, bounds)], low, high))
+        low = high + 1
+    return legend
+
+
 def choropleth(
     map_id: str,
     title: str,
@@ -72,25 +95,43 @@ def choropleth(
         f'aria-labelledby="{map_id}-t {map_id}-d">',
         f'<title id="{map_id}-t">{escape(title)}</title>',
         f'<desc id="{map_id}-d">{escape(description)}</desc>',
+        *_shaded_paths(paths, counts, names, bounds, noun),
+        "</svg>",
     ]
-    for place, path in paths.items():
-        count = counts.get(place, 0)
-        shade = mapping.shade(count, bounds)
-        fill = mapping.PALETTE[shade] if shade >= 0 else mapping.EMPTY
-        label = f"{names.get(place, place)}: {noun(count)}"
-        parts.append(
-            f'<path d="{path}" fill="{fill}" data-place="{place}"><title>{escape(label)}</title>'
-            "</path>"
-        )
+    return mark_safe("".join(parts)), _legend(bounds)  # every text above is escaped
+
+
+def uk_choropleth(
+    map_id: str,
+    title: str,
+    description: str,
+    counts: dict[str, int],
+    names: dict[str, str],
+    noun,
+    london_label: str,
+) -> tuple[str, list]:
+    """The map of UK constituencies, London again in an inset, and its legend."""
+    shapes = mapping.uk_shapes()
+    bounds = mapping.breaks(list(counts.values()))
+    x, y, width, height = mapping.LONDON_BOX
+    parts = [
+        f'<svg class="map uk" viewBox="0 0 {mapping.UK_WIDTH} {mapping.UK_HEIGHT}" role="img" '
+        f'aria-labelledby="{map_id}-t {map_id}-d">',
+        f'<title id="{map_id}-t">{escape(title)}</title>',
+        f'<desc id="{map_id}-d">{escape(description)}</desc>',
+        *_shaded_paths(shapes.constituencies, counts, names, bounds, noun),
+    ]
+    if shapes.london:
+        parts += [
+            '<g class="inset">',
+            f'<rect class="inset-frame" x="{x - 6}" y="{y - 6}" width="{width + 12}" '
+            f'height="{height + 12}"/>',
+            f'<text class="inset-label" x="{x - 6}" y="{y - 14}">{escape(london_label)}</text>',
+            *_shaded_paths(shapes.london, counts, names, bounds, noun),
+            "</g>",
+        ]
     parts.append("</svg>")
-    legend = []
-    low = 1
-    for index, high in enumerate(bounds):
-        colour = mapping.PALETTE[mapping.shade(high, bounds)]
-        legend.append((colour, low, high))
-        low = high + 1
-        del index
-    return mark_safe("".join(parts)), legend  # every text above is escaped
+    return mark_safe("".join(parts)), _legend(bounds)  # every text above is escaped
 
 
 def swatch(colour: str) -> str:

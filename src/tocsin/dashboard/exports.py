@@ -122,13 +122,19 @@ def targets(campaign: Campaign):
 
 def places(campaign: Campaign):
     districts, states, unknown = services.places(campaign)
-    header = [_("level"), _("place"), _("name"), _("calls"), _("signatures")]
+    constituencies = services.constituencies(campaign)
+    header = [_("level"), _("place"), _("name"), _("calls"), _("signatures"), _("MP")]
 
     def rows():
-        for level, items in ((_("district"), districts), (_("state"), states)):
+        levels = (
+            (_("district"), districts),
+            (_("state"), states),
+            (_("constituency"), constituencies),
+        )
+        for level, items in levels:
             for row in items:
-                yield [level, row.place, row.name, row.calls, row.signatures]
-        yield [_("unknown"), "", "", unknown.get(Kind.CALL, 0), unknown.get(Kind.SIGNATURE, 0)]
+                yield [level, row.place, row.name, row.calls, row.signatures, row.mp]
+        yield [_("unknown"), "", "", unknown.get(Kind.CALL, 0), unknown.get(Kind.SIGNATURE, 0), ""]
 
     return header, rows()
 

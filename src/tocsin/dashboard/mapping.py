@@ -1,10 +1,14 @@
-"""Server-rendered SVG maps of districts and states, from DistrictBoundary.
+"""Server-rendered SVG maps of districts and states, from DistrictBoundary, and of UK
+constituencies, from Constituency.
 
 The boundaries are projected (Albers equal-area: the lower 48 together; Alaska, Hawaii and
 Puerto Rico with the Virgin Islands in their own insets), simplified to about a pixel, and
 turned into SVG path data once per process and dataset version (kept in the cache too, so a
 new process reads one cache entry instead of 441 geometries). Drawing a map is then joining
 strings. Guam, the Northern Mariana Islands and American Samoa are listed in the table only.
+
+The UK map is taller than wide; London's constituencies, too small to see or point at on it,
+are drawn again, larger, in an inset.
 """
 
 import math
@@ -15,7 +19,7 @@ import numpy as np
 import shapely
 from django.core.cache import cache
 
-from tocsin.districts.models import DatasetImport, DistrictBoundary
+from tocsin.districts.models import Constituency, DatasetImport, DistrictBoundary
 
 WIDTH, HEIGHT = 960, 600
 TOLERANCE = 0.6  # in viewBox units: finer detail is invisible at this size
@@ -146,8 +150,95 @@ def shapes() -> Shapes:
 
 
 def reset() -> None:
-    global _shapes
+    global _shapes, _uk_shapes
     _shapes = None
+    _uk_shapes = None
+
+
+# ---------------------------------------------------------------------------- the UK
+
+UK_WIDTH, UK_HEIGHT = 540, 960
+UK_BOX = (10, 10, 520, 940)
+# In the open sea north-west of Scotland.
+LONDON_BOX = (20, 40, 180, 180)
+# Greater London, roughly: a constituency whose centre is inside is drawn in the inset too.
+LONDON = (-0.52, 51.28, 0.34, 51.70)
+
+
+@dataclass(frozen=True)
+class UkShapes:
+    constituencies: dict[str, str]  # code -> SVG path data on the whole map
+    london: dict[str, str]  # code -> SVG path data in the London inset
+    version: str
+
+
+_uk_shapes: UkShapes | None = None
+
+
+def _uk_version() -> str:
+    row = DatasetImport.objects.order_by("-imported_at").values_list("imported_at").first()
+    return f"{row[0].isoformat() if row else '-'}:{Constituency.objects.count()}"
+
+
+def _fit(geometries: dict, box, latitude: float) -> dict[str, str]:
+    """Each geometry flattened (longitudes shrunk by the cosine of `latitude`, which keeps
+    shapes true enough at this scale), fitted into `box` and simplified to about a pixel."""
+    if not geometries:
+        return {}
+    squeeze = math.cos(math.radians(latitude))
+    flat = {
+        code: shapely.transform(geometry, lambda c: np.column_stack([c[:, 0] * squeeze, c[:, 1]]))
+        for code, geometry in geometries.items()
+    }
+    x, y, width, height = box
+    west, south, east, north = shapely.GeometryCollection(list(flat.values())).bounds
+    scale = min(width / (east - west), height / (north - south))
+    dx = x + (width - (east - west) * scale) / 2 - west * scale
+    dy = y + (height - (north - south) * scale) / 2 + north * scale
+
+    def place(coords):
+        return np.column_stack([coords[:, 0] * scale + dx, dy - coords[:, 1] * scale])
+
+    return {
+        code: _path(
+            shapely.simplify(shapely.transform(geometry, place), TOLERANCE, preserve_topology=True)
+        )
+        for code, geometry in flat.items()
+    }
+
+
+def _build_uk() -> tuple[dict[str, str], dict[str, str]]:
+    geometries = {
+        code: shapely.from_wkb(bytes(wkb))
+        for code, wkb in Constituency.objects.values_list("code", "geometry_wkb").iterator(
+            chunk_size=50
+        )
+    }
+    west, south, east, north = LONDON
+    london = {}
+    for code, geometry in geometries.items():
+        centre = geometry.representative_point()
+        if west <= centre.x <= east and south <= centre.y <= north:
+            london[code] = geometry
+    return _fit(geometries, UK_BOX, 54.5), _fit(london, LONDON_BOX, 51.5)
+
+
+def uk_shapes() -> UkShapes:
+    """The UK constituencies' paths: from this process, else the cache, else built."""
+    global _uk_shapes
+    version = _uk_version()
+    if _uk_shapes is not None and _uk_shapes.version == version:
+        return _uk_shapes
+    with _lock:
+        if _uk_shapes is not None and _uk_shapes.version == version:
+            return _uk_shapes
+        key = f"dashboard:uk-map-shapes:{version}"
+        cached = cache.get(key)
+        if cached is None:
+            cached = _build_uk()
+            cache.set(key, cached, CACHE_SECONDS)
+        _uk_shapes = UkShapes(cached[0], cached[1], version)
+        return _uk_shapes
 
 
 # ---------------------------------------------------------------------------- shading

@@ -1,10 +1,11 @@
 """Pre-aggregated counts the organizers' dashboard reads; it never counts raw rows.
 
 `ActionRollup` is the fine grain every refresh writes: one row per campaign, kind, UTC hour,
-place (a district like WI-2, a state, or blank) and currency (gifts only). Every change to it
-is applied, as a difference, to two coarse tables in the same transaction, so a dashboard reads
-only those: `HourlyRollup` (no place: about 24 rows a day per kind) and `PlaceRollup` (no time:
-one row per district or state). Calls per target, office and outcome go to `CallTargetRollup`.
+place (a district like WI-2, a state, a UK constituency's code, or blank) and currency (gifts
+only). Every change to it is applied, as a difference, to two coarse tables in the same
+transaction, so a dashboard reads only those: `HourlyRollup` (no place: about 24 rows a day
+per kind) and `PlaceRollup` (no time: one row per district, state or constituency). Calls per
+target, office and outcome go to `CallTargetRollup`.
 See rollups.py for how each is refreshed.
 """
 
@@ -36,7 +37,7 @@ class ActionRollup(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     hour = models.DateTimeField(help_text="Start of the hour, UTC.")
-    place = models.CharField(max_length=8, blank=True)
+    place = models.CharField(max_length=40, blank=True)
     currency = models.CharField(max_length=3, blank=True)
     count = models.BigIntegerField(default=0)
     # Gifts: net amount in minor units. RSVPs: people (the answer and its guests).
@@ -80,7 +81,7 @@ class HourlyRollup(models.Model):
 class PlaceRollup(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    place = models.CharField(max_length=8, blank=True)
+    place = models.CharField(max_length=40, blank=True)
     count = models.BigIntegerField(default=0)
 
     objects = RollupQuerySet.as_manager()

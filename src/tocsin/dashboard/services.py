@@ -11,6 +11,7 @@ from django.utils import timezone
 from tocsin.calls.models import DEAD_LINE_OUTCOMES, Outcome
 from tocsin.campaigns.models import Campaign
 from tocsin.districts.states import STATES
+from tocsin.petitions.services import is_constituency, mps_by_constituency, place_name
 from tocsin.targets.models import Office, Target
 
 from .models import ACTION_KINDS, CallTargetRollup, HourlyRollup, Kind, PlaceRollup
@@ -239,11 +240,10 @@ class PlaceRow:
     name: str
     calls: int
     signatures: int
+    mp: str = ""  # a constituency's sitting MP, by name
 
 
-def places(campaign: Campaign) -> tuple[list[PlaceRow], list[PlaceRow], dict[str, int]]:
-    """By district and by state (state-only places count in their state), and the totals
-    whose place is unknown."""
+def _place_counts(campaign: Campaign) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     unknown: dict[str, int] = defaultdict(int)
     for kind, place, count in PlaceRollup.objects.for_campaign(campaign).values_list(
@@ -253,9 +253,18 @@ def places(campaign: Campaign) -> tuple[list[PlaceRow], list[PlaceRow], dict[str
             counts[place][kind] += count
         else:
             unknown[kind] += count
+    return counts, unknown
+
+
+def places(campaign: Campaign) -> tuple[list[PlaceRow], list[PlaceRow], dict[str, int]]:
+    """US places by district and by state (state-only places count in their state), and the
+    totals whose place is unknown. UK constituencies are apart: constituencies()."""
+    counts, unknown = _place_counts(campaign)
     by_state: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     districts = []
     for place, kinds in counts.items():
+        if is_constituency(place):
+            continue
         state = place.split("-", 1)[0]
         for kind, n in kinds.items():
             by_state[state][kind] += n
@@ -264,15 +273,30 @@ def places(campaign: Campaign) -> tuple[list[PlaceRow], list[PlaceRow], dict[str
             districts.append(place)
 
     def row(place: str, source) -> PlaceRow:
-        state = STATES.get(place.split("-", 1)[0])
-        name = state.name if state else place
-        if "-" in place:
-            name = f"{name} {place.split('-', 1)[1]}"
-        return PlaceRow(place, name, source[Kind.CALL], source[Kind.SIGNATURE])
+        return PlaceRow(place, place_name(place), source[Kind.CALL], source[Kind.SIGNATURE])
 
     district_rows = sorted((row(p, counts[p]) for p in districts), key=_place_order)
     state_rows = sorted((row(s, by_state[s]) for s in by_state), key=_place_order)
     return district_rows, state_rows, dict(unknown)
+
+
+def constituencies(campaign: Campaign) -> list[PlaceRow]:
+    """UK constituencies by name, each with its MP (as the UK Parliament's petitions site
+    lists them)."""
+    counts, _unknown = _place_counts(campaign)
+    codes = [place for place in counts if is_constituency(place)]
+    mps = mps_by_constituency(codes)
+    rows = [
+        PlaceRow(
+            code,
+            place_name(code),
+            counts[code][Kind.CALL],
+            counts[code][Kind.SIGNATURE],
+            mps[code].name if code in mps else "",
+        )
+        for code in codes
+    ]
+    return sorted(rows, key=lambda row: (row.name, row.place))
 
 
 def _place_order(row: PlaceRow):

@@ -20,7 +20,7 @@ from tocsin.core.spreadsheets import csv_lines
 from tocsin.districts.states import STATES
 from tocsin.supporters.models import Activity
 
-from . import charts, exports, services, sources
+from . import charts, exports, mapping, services, sources
 from .models import Kind
 
 
@@ -113,11 +113,13 @@ def dashboard(request, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
     board = services.dashboard(campaign)
     districts, _states, unknown = services.places(campaign)
+    constituencies = services.constituencies(campaign)
     context = {
         "campaign": campaign,
         "board": board,
         "charts": _charts(board),
         "top_districts": sorted(districts, key=lambda r: -(r.calls + r.signatures))[:10],
+        "top_constituencies": sorted(constituencies, key=lambda r: -(r.calls + r.signatures))[:10],
         "unknown_places": unknown,
         "sources": sources.by_source(campaign),
         "source_kinds": [Activity.Kind(kind).label for kind in sources.ACTIVITY_KINDS],
@@ -133,34 +135,49 @@ def place_map(request, campaign_id: int) -> HttpResponse:
     kind = request.GET.get("kind", Kind.SIGNATURE)
     if kind not in (Kind.SIGNATURE, Kind.CALL):
         kind = Kind.SIGNATURE
-    by_state = request.GET.get("by") == "state"
     districts, states, unknown = services.places(campaign)
-    rows = states if by_state else districts
+    constituencies = services.constituencies(campaign)
+    # A campaign heard only from the UK opens on its map; US places otherwise.
+    by = request.GET.get("by")
+    if by not in ("district", "state", "constituency"):
+        by = "constituency" if constituencies and not (districts or states) else "district"
+    rows = {"state": states, "district": districts, "constituency": constituencies}[by]
     field = "signatures" if kind == Kind.SIGNATURE else "calls"
     counts = {row.place: getattr(row, field) for row in rows}
     names = {row.place: row.name for row in rows}
-    names.update({s: state.name for s, state in STATES.items() if s not in names})
     noun = NOUNS[kind]
     total = sum(counts.values())
-    level = _("state") if by_state else _("congressional district")
+    level = {
+        "state": _("state"),
+        "district": _("congressional district"),
+        "constituency": _("constituency"),
+    }[by]
     description = _(
         "%(total)s with a known place, shaded by %(level)s: darker means more. "
         "The table below lists every figure."
     ) % {"total": noun(total), "level": level}
-    svg, legend = charts.choropleth(
-        "map",
-        _("%(name)s by %(level)s") % {"name": Kind(kind).label, "level": level},
-        description,
-        counts,
-        names,
-        by_state,
-        noun,
-    )
+    title = _("%(name)s by %(level)s") % {"name": Kind(kind).label, "level": level}
+    if by == "constituency":
+        names.update(
+            (code, services.place_name(code))
+            for code in mapping.uk_shapes().constituencies
+            if code not in names
+        )
+        svg, legend = charts.uk_choropleth(
+            "map", title, description, counts, names, noun, _("London")
+        )
+    else:
+        names.update({s: state.name for s, state in STATES.items() if s not in names})
+        svg, legend = charts.choropleth(
+            "map", title, description, counts, names, by == "state", noun
+        )
     context = {
         "campaign": campaign,
         "kind": kind,
         "kind_name": Kind(kind).label,
-        "by_state": by_state,
+        "by": by,
+        "by_state": by == "state",
+        "has_constituencies": bool(constituencies),
         "svg": svg,
         "legend": [(charts.swatch(colour), low, high) for colour, low, high in legend],
         "description": description,

@@ -106,6 +106,10 @@ def reset_indexes() -> None:
         _indexes.zip_version = _indexes.boundary_version = None
         _indexes.checked_at = 0.0
     district_centroid.cache_clear()
+    # The UK indexes follow the same rule; imported here as uk imports this module.
+    from .uk import reset_uk_indexes
+
+    reset_uk_indexes()
 
 
 def _import_versions() -> dict[str, object]:

@@ -32,9 +32,15 @@ class Organization(models.Model):
         _("alerts' sender name"),
         max_length=100,
         blank=True,
+        default="",
+        # Set in the database too, so code that knows nothing of the column (an older
+        # migration's view of the table) can still add organizations.
+        db_default="",
         help_text=_("Leave empty to use the organization's name."),
     )
-    mail_reply_to = models.EmailField(_("alerts' reply-to address"), blank=True)
+    mail_reply_to = models.EmailField(
+        _("alerts' reply-to address"), blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrganizationQuerySet.as_manager()

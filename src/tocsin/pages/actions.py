@@ -5,19 +5,30 @@ import re
 from tocsin.campaigns import next_ask
 from tocsin.campaigns.models import PrimaryAction
 
-DEFAULT_ORDER = next_ask.DEFAULT_ORDER
+# Writing takes longer than signing, so with no choice made it comes after the petition;
+# named here as well as in next_ask's order so that a campaign's letters are never left out.
+DEFAULT_ORDER = tuple(
+    dict.fromkeys(
+        [
+            PrimaryAction.CALL,
+            PrimaryAction.SIGN,
+            PrimaryAction.WRITE,
+            *next_ask.DEFAULT_ORDER,
+        ]
+    )
+)
 
 
 def ordered_actions(available: set[str], chosen: str = "", order: list[str] = ()) -> list[str]:
     """The campaign's available actions, the organizer's chosen one first when it is there,
     then the rest in the organizer's order (`order`, as Campaign.chosen_action_order gives
     it), and those left out in the default order."""
-    return next_ask.ordered_actions(available, primary=chosen, chosen=order)
+    return next_ask.ordered_actions(available, primary=chosen, chosen=[*order, *DEFAULT_ORDER])
 
 
 def available_actions(campaign) -> set[str]:
     """The actions a supporter can take on the campaign now: a live call, an open petition,
-    an upcoming event, an open fundraiser, and joining, always."""
+    an open write action, an upcoming event, an open fundraiser, and joining, always."""
     from tocsin.events.services import upcoming_events
 
     available = {PrimaryAction.JOIN}
@@ -27,11 +38,20 @@ def available_actions(campaign) -> set[str]:
     petition = getattr(campaign, "petition", None)
     if petition is not None and petition.is_collecting:
         available.add(PrimaryAction.SIGN)
+    if open_write_actions(campaign):
+        available.add(PrimaryAction.WRITE)
     if upcoming_events(campaign):
         available.add(PrimaryAction.RSVP)
     if campaign.fundraisers.open().exists():
         available.add(PrimaryAction.GIVE)
     return {str(kind) for kind in available}
+
+
+def open_write_actions(campaign) -> list:
+    """The campaign's write actions taking letters, in the organizer's order. Read through
+    the reverse relation the letters app declares, so the list is the prefetched one when
+    the caller prefetched it."""
+    return [action for action in campaign.write_actions.all() if action.is_open]
 
 
 def first_sentence(text: str) -> str:

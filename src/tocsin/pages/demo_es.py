@@ -8,6 +8,7 @@ caller reads beside the words to say."""
 from tocsin.calls.models import CallAction
 from tocsin.campaigns.models import Campaign
 from tocsin.events.models import Event
+from tocsin.letters.models import WriteAction
 from tocsin.petitions.models import PetitionAction
 from tocsin.targets.models import Target
 
@@ -219,6 +220,40 @@ PETITIONS = {
     },
 }
 
+# What the supporter reads about each write action, by campaign and action slug. The letters
+# themselves stay in English: the offices they go to read English (see pages.demo_letters).
+OWN_WORDS_PROMPT = (
+    "Añade una frase tuya: por qué te importa. Las oficinas leen eso primero, y una carta con "
+    "tus propias palabras cuenta más que una carta modelo. La carta va en inglés, el idioma "
+    "de la oficina: escribe tu frase en inglés si puedes."
+)
+
+WRITES = {
+    ("no-spyware-for-honduras", "your-mp"): {
+        "title": "Escribe a tu diputado o diputada",
+        "intro": "Escribe tu código postal para encontrar a quien te representa en el "
+        "Parlamento. Los diputados responden a sus propios electores: tu carta sale de aquí "
+        "hacia su dirección parlamentaria cuando confirmes tu correo, con tu dirección para "
+        "la respuesta. La carta está en inglés, el idioma de la oficina.",
+        "own_sentence_prompt": OWN_WORDS_PROMPT,
+    },
+    ("no-spyware-for-honduras", "ministers"): {
+        "title": "Escribe a los ministros",
+        "intro": "La misma carta al jefe del Gobierno y a los titulares de Asuntos Exteriores "
+        "y de Comercio: quienes deciden sobre las licencias de exportación. "
+        "La carta está en inglés, el idioma de sus oficinas.",
+        "own_sentence_prompt": OWN_WORDS_PROMPT,
+    },
+    ("baldwin-honduras-election", "senator-baldwin"): {
+        "title": "Escribe a la senadora Baldwin y al Departamento de Estado",
+        "intro": "La oficina de la senadora Baldwin recibe cartas por su formulario web: te "
+        "damos la carta lista para copiarla en él. Tu carta a la oficina de Honduras del "
+        "Departamento de Estado va en el paquete que SOA Watch entrega en mano. Las cartas "
+        "están en inglés, el idioma de esas oficinas.",
+        "own_sentence_prompt": OWN_WORDS_PROMPT,
+    },
+}
+
 EVENTS = {
     "arise-festival": {
         "fields": {
@@ -277,6 +312,10 @@ def load_spanish() -> None:
         petition = PetitionAction.objects.filter(campaign__slug=slug).first()
         if petition is not None and set_spanish(petition, texts):
             petition.save()
+    for (campaign_slug, slug), texts in WRITES.items():
+        write_action = WriteAction.objects.filter(campaign__slug=campaign_slug, slug=slug).first()
+        if write_action is not None and set_spanish(write_action, texts):
+            write_action.save()
     for slug, texts in EVENTS.items():
         event = Event.objects.filter(slug=slug).first()
         if event is None:

@@ -1,6 +1,6 @@
 """The pages that bring every action of a campaign together: the home page and the campaign
-page. This app sits above the action apps (calls, petitions, events, fundraising, whip), so
-none of them, nor campaigns, needs to import another to be shown."""
+page. This app sits above the action apps (calls, petitions, letters, events, fundraising,
+whip), so none of them, nor campaigns, needs to import another to be shown."""
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,17 +16,19 @@ from django.views.decorators.vary import vary_on_cookie
 
 from tocsin.calls.services import call_count
 from tocsin.campaigns.caching import page_cache_key
-from tocsin.campaigns.forms import ZipForm
+from tocsin.campaigns.forms import PostcodeForm, ZipForm
 from tocsin.campaigns.models import Campaign, PrimaryAction
+from tocsin.campaigns.places import lookup_for
 from tocsin.campaigns.views import campaign_for
 from tocsin.events.models import Event
 from tocsin.events.services import upcoming_events
 from tocsin.fundraising.models import Fundraiser
 from tocsin.fundraising.services import thermometer
+from tocsin.letters.services import letter_count
 from tocsin.petitions.services import public_count
 from tocsin.supporters.services import clean_source
 
-from .actions import first_sentence, ordered_actions
+from .actions import first_sentence, open_write_actions, ordered_actions
 from .share_image import SHARE_IMAGE_SECONDS, share_image_png
 
 HOME_EVENTS = 6
@@ -40,12 +42,16 @@ def _live_call_action(campaign: Campaign):
     return call_action
 
 
-def _available_actions(campaign, *, call_action, petition, has_events, fundraiser) -> set[str]:
+def _available_actions(
+    campaign, *, call_action, petition, has_events, fundraiser, write_actions=()
+) -> set[str]:
     available = {PrimaryAction.JOIN}
     if call_action:
         available.add(PrimaryAction.CALL)
     if petition:
         available.add(PrimaryAction.SIGN)
+    if write_actions:
+        available.add(PrimaryAction.WRITE)
     if has_events:
         available.add(PrimaryAction.RSVP)
     if fundraiser:
@@ -69,7 +75,11 @@ def share_meta(campaign: Campaign) -> dict:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    campaigns = Campaign.objects.live().select_related("organization", "call_action", "petition")
+    campaigns = (
+        Campaign.objects.live()
+        .select_related("organization", "call_action", "petition")
+        .prefetch_related("write_actions")
+    )
     now = timezone.now()
     events = list(
         Event.objects.public()
@@ -115,6 +125,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def _home_card(campaign, *, has_events, fundraiser, thermometers) -> dict:
     call_action = _live_call_action(campaign)
     petition = getattr(campaign, "petition", None)
+    write_actions = open_write_actions(campaign)
     actions = ordered_actions(
         _available_actions(
             campaign,
@@ -122,6 +133,7 @@ def _home_card(campaign, *, has_events, fundraiser, thermometers) -> dict:
             petition=petition,
             has_events=has_events,
             fundraiser=fundraiser,
+            write_actions=write_actions,
         ),
         campaign.primary_action,
         campaign.chosen_action_order,
@@ -135,6 +147,7 @@ def _home_card(campaign, *, has_events, fundraiser, thermometers) -> dict:
         "primary": actions[0],
         "call_count": call_count(call_action) if call_action else None,
         "signatures": public_count(petition).confirmed if petition else None,
+        "letters": letter_count(campaign) if write_actions else None,
         "thermometer": thermometers[fundraiser.pk] if fundraiser else None,
     }
 
@@ -150,6 +163,7 @@ def campaign_context(campaign: Campaign) -> dict:
     petition = getattr(campaign, "petition", None)
     fundraiser = campaign.fundraisers.open().order_by("deadline", "pk").first()
     events = upcoming_events(campaign)
+    write_actions = open_write_actions(campaign)
     demands = list(campaign.demands.all())
     actions = (
         ordered_actions(
@@ -159,6 +173,7 @@ def campaign_context(campaign: Campaign) -> dict:
                 petition=petition,
                 has_events=bool(events),
                 fundraiser=fundraiser,
+                write_actions=write_actions,
             ),
             campaign.primary_action,
             campaign.chosen_action_order,
@@ -175,6 +190,8 @@ def campaign_context(campaign: Campaign) -> dict:
         "petition_count": public_count(petition) if petition else None,
         "call_action": call_action,
         "call_count": call_count(call_action) if call_action else 0,
+        "write_actions": write_actions,
+        "letter_count": letter_count(campaign) if write_actions else 0,
         "fundraiser": fundraiser,
         "fundraiser_thermometer": thermometer(fundraiser) if fundraiser else None,
         "first_demand": demands[0] if demands else None,
@@ -195,7 +212,12 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     html = cache.get(key)
     if html is None:
         campaign = campaign_for(request, slug)
-        context = campaign_context(campaign) | {"zip_form": ZipForm(), "source": source}
+        context = campaign_context(campaign) | {
+            "zip_form": ZipForm(),
+            "postcode_form": PostcodeForm(),
+            "place_lookup": lookup_for(campaign),
+            "source": source,
+        }
         html = render_to_string("pages/campaign.html", context, request=request)
         if campaign.status == Campaign.Status.DRAFT:
             return HttpResponse(html)

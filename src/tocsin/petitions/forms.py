@@ -1,11 +1,10 @@
 import time
 
-import phonenumbers
 from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from tocsin.core.forms import PlainTextField
+from tocsin.core.forms import CountryField, PlainTextField
 from tocsin.supporters.forms import JoinForm
 from tocsin.supporters.services import clean_source
 
@@ -24,12 +23,10 @@ class SignForm(JoinForm):
     Consent is optional here: signing does not require agreeing to further mail.
     """
 
-    country = PlainTextField(
-        label=_("Country (two letters, e.g. US, MX, GB)"),
+    country = CountryField(
+        label=_("Country"),
         required=False,
-        max_length=2,
-        error_messages={"required": _("Please enter your country, e.g. US.")},
-        widget=forms.TextInput(attrs={"autocomplete": "country", "class": "zip"}),
+        error_messages={"required": _("Please enter your country, e.g. United States or UK.")},
     )
     comment = PlainTextField(
         label=_("Comment (optional)"),
@@ -57,12 +54,6 @@ class SignForm(JoinForm):
 
     def clean_source(self) -> str:
         return clean_source(self.cleaned_data.get("source", ""))
-
-    def clean_country(self) -> str:
-        country = self.cleaned_data["country"].upper()
-        if country and country not in phonenumbers.SUPPORTED_REGIONS:
-            raise forms.ValidationError(_("Use the two-letter code of your country, e.g. US."))
-        return country
 
     def clean_postcode(self) -> str:
         if not self.cleaned_data.get("postcode") and not self.petition.ask_postcode:

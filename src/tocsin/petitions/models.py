@@ -72,7 +72,8 @@ class Signature(models.Model):
     name = models.CharField(_("name"), max_length=200)
     postcode = models.CharField(_("ZIP or postcode"), max_length=12, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True)
-    district = models.CharField(_("district"), max_length=8, blank=True)
+    # A House district ("WI-2") or a UK constituency's code ("E14001172"), as Supporter.district.
+    district = models.CharField(_("district or constituency"), max_length=40, blank=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     language = models.CharField(max_length=10, blank=True)
     consents = models.JSONField(

@@ -23,12 +23,23 @@ def _petition_and_target(request, petition_id: int, target_id: int):
 @permission_required("petitions.view_signature", raise_exception=True)
 def delivery_csv(request, petition_id: int, target_id: int) -> StreamingHttpResponse:
     petition, target = _petition_and_target(request, petition_id, target_id)
+    signatures = services.constituents(petition, target)
+    names = {total.place: total.name for total in services.totals_by_place(signatures)}
     rows = (
-        (s.name, s.postcode, s.country, s.district, s.comment, s.confirmed_at.date().isoformat())
-        for s in services.constituents(petition, target).iterator()
+        (
+            s.name,
+            s.postcode,
+            s.country,
+            s.district,
+            names.get(s.district, "") if s.district else "",
+            s.comment,
+            s.confirmed_at.date().isoformat(),
+        )
+        for s in signatures.iterator()
     )
+    header = ["name", "postcode", "country", "district", "place", "comment", "confirmed"]
     response = StreamingHttpResponse(
-        csv_lines(["name", "postcode", "country", "district", "comment", "confirmed"], rows),
+        csv_lines(header, rows),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = (
@@ -42,11 +53,15 @@ def delivery_csv(request, petition_id: int, target_id: int) -> StreamingHttpResp
 def delivery_page(request, petition_id: int, target_id: int) -> HttpResponse:
     petition, target = _petition_and_target(request, petition_id, target_id)
     signatures = services.constituents(petition, target)
+    totals = services.totals_by_place(signatures)
+    names = {total.place: total.name for total in totals if total.place}
     context = {
         "petition": petition,
         "target": target,
-        "signatures": signatures,
+        # Each signature with its place by name ("Manchester Central", "Wisconsin 2").
+        "signatures": ((s, names.get(s.district, "")) for s in signatures.iterator()),
         "total": signatures.count(),
-        "totals": services.totals_by_district(signatures),
+        "totals": totals,
+        "any_constituency": any(total.is_constituency for total in totals),
     }
     return render(request, "petitions/delivery.html", context)

@@ -11,6 +11,7 @@ public count is an indexed count of the rows, cached for the seconds the switche
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,9 +26,12 @@ from django.utils.translation import gettext
 from tocsin.core import switches
 from tocsin.core.emails import normalize_email
 from tocsin.districts import services as districts
+from tocsin.districts import uk as uk_places
+from tocsin.districts.states import STATES
 from tocsin.organizations.models import Organization
 from tocsin.supporters import services as people
 from tocsin.supporters.models import Activity, Consent, Supporter
+from tocsin.targets.models import Chamber, Target
 
 from . import limits, moderation
 from .models import PetitionAction, Signature
@@ -39,15 +43,34 @@ RESEND_AFTER = timezone.timedelta(minutes=10)
 STEPPED_GOALS = [100, 500, 1_000, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000]
 
 
+# A UK Parliament constituency's ONS (GSS) code, as districts.uk gives it: "E14001172".
+CONSTITUENCY_CODE = re.compile(r"[EWSN]\d{8}")
+
+
+def is_constituency(place: str) -> bool:
+    """Whether a stored place (Signature.district, a rollup's place) is a UK constituency's
+    code rather than a US district ("WI-2") or state ("WI")."""
+    return bool(CONSTITUENCY_CODE.fullmatch(place or ""))
+
+
 def district_for(postcode: str, country: str) -> str:
-    """The congressional district of a US ZIP, when it is in exactly one; else blank."""
-    if country not in ("", "US"):
-        return ""
-    try:
-        lookup = districts.lookup_zip(postcode)
-    except districts.InvalidZip:
-        return ""
-    return lookup.districts[0].label if lookup.status == districts.ZipLookupStatus.FOUND else ""
+    """Where a signer's postcode puts them: the congressional district of a US ZIP that lies
+    in exactly one ("WI-2"), or the constituency of a Great Britain postcode ("E14001172").
+    Blank for anything less certain (a ZIP split between districts, a Northern Ireland
+    postcode, a postcode that does not exist, data not loaded): never a guess."""
+    if country in ("", "US"):
+        try:
+            lookup = districts.lookup_zip(postcode)
+        except districts.InvalidZip:
+            pass
+        else:
+            found = lookup.status == districts.ZipLookupStatus.FOUND
+            return lookup.districts[0].label if found else ""
+    if country in ("", "GB") and uk_places.looks_like_uk_postcode(postcode):
+        lookup = uk_places.lookup_postcode(postcode)
+        if lookup.status == uk_places.PostcodeStatus.FOUND and lookup.constituency:
+            return lookup.constituency.code
+    return ""
 
 
 @dataclass(frozen=True)
@@ -198,7 +221,9 @@ def sign(
 
 def place_of(country: str, district: str) -> people.Place:
     """Where a signer is, as far as the signature tells: a US district ("WI-02") gives its
-    state and country."""
+    state and country, a constituency's code its country."""
+    if is_constituency(district):
+        return people.Place(country="GB", district=district)
     if district:
         return people.Place(
             country=country or "US", state=district.split("-")[0], district=district
@@ -432,33 +457,100 @@ SMALLEST_PUBLISHED = 5
 
 
 def breakdown(petition: PetitionAction) -> dict:
-    """Confirmed signatures by state, district and country, for the open data: no personal
-    data, and no place with fewer than SMALLEST_PUBLISHED signatures (left out, not shown as
-    "fewer than 5", so every value stays a number; see suppress_small)."""
+    """Confirmed signatures by place, for the open data: US signers by state and congressional
+    district, British ones by constituency (with its name and MP, as the UK Parliament's
+    petitions site gives them), everyone by country. No personal data, and no place with
+    fewer than SMALLEST_PUBLISHED signatures (left out, not shown as "fewer than 5", so every
+    value stays a number; see suppress_small).
+
+    `by_district` and `signatures_by_district` say the same (the first, a mapping, is the
+    older shape, kept for those who read it)."""
     counted = Signature.objects.counted().filter(petition=petition)
-    by_district = dict(
+    by_place = dict(
         counted.exclude(district="").values_list("district").annotate(n=models.Count("pk"))
     )
     by_country = dict(
         counted.exclude(country="").values_list("country").annotate(n=models.Count("pk"))
     )
+    by_constituency = {place: n for place, n in by_place.items() if is_constituency(place)}
     by_state: dict[str, int] = {}
     districts_by_state: dict[str, dict[str, int]] = {}
-    for district, count in by_district.items():
+    for district, count in by_place.items():
+        if district in by_constituency:
+            continue
         state = district.split("-", 1)[0]
         by_state[state] = by_state.get(state, 0) + count
         districts_by_state.setdefault(state, {})[district] = count
     # A state's count less its published districts gives away what was left out of them, so
-    # each state's districts are one group.
+    # each state's districts are one group; the constituencies are one group under GB's count.
     published_districts: dict[str, int] = {}
     for group in districts_by_state.values():
         published_districts |= suppress_small(group)
+    published_constituencies = suppress_small(by_constituency)
     return {
         "by_state": suppress_small(by_state),
         "by_district": published_districts,
         "by_country": suppress_small(by_country),
+        "signatures_by_district": [
+            {"district": district, "state": district.split("-", 1)[0], "count": count}
+            for district, count in sorted(
+                published_districts.items(), key=lambda item: (-item[1], item[0])
+            )
+        ],
+        "signatures_by_constituency": [
+            {"code": row.place, "name": row.name, "mp": row.mp, "count": row.count}
+            for row in sorted(
+                place_totals(published_constituencies), key=lambda row: (-row.count, row.name)
+            )
+        ],
         "omitted_below": SMALLEST_PUBLISHED,
     }
+
+
+@dataclass(frozen=True)
+class PlaceTotal:
+    place: str  # as stored: "WI-2", "WI" or a constituency's code
+    name: str  # "Wisconsin 2", "Cities of London and Westminster"
+    mp: str  # a constituency's sitting MP, by name; blank elsewhere or while the seat is empty
+    count: int
+
+    @property
+    def is_constituency(self) -> bool:
+        return is_constituency(self.place)
+
+
+def mps_by_constituency(codes) -> dict[str, Target]:
+    """The sitting MP of each constituency (by code) that has one, in one query."""
+    codes = [code for code in codes if is_constituency(code)]
+    if not codes:
+        return {}
+    mps: dict[str, Target] = {}
+    # The most recently synced first, as Target.objects.mp_for chooses.
+    for mp in Target.objects.mps().filter(constituency__in=codes).order_by("-synced_at", "pk"):
+        mps.setdefault(mp.constituency, mp)
+    return mps
+
+
+def place_name(place: str) -> str:
+    """A stored place by name: a constituency's ("Manchester Central", its code while the UK
+    places are not loaded), a state's ("Wisconsin") or a district's ("Wisconsin 2")."""
+    if is_constituency(place):
+        found = uk_places.constituency(place)
+        return found.name if found else place
+    state_code, _dash, number = place.partition("-")
+    state = STATES.get(state_code)
+    if state is None:
+        return place
+    return f"{state.name} {number}" if number else state.name
+
+
+def place_totals(counts: dict[str, int]) -> list[PlaceTotal]:
+    """Counts by stored place, each with its name and, for a constituency, its MP."""
+    mps = mps_by_constituency(counts)
+    return [
+        PlaceTotal(place, place_name(place), mps[place].name if place in mps else "", count)
+        for place, count in counts.items()
+    ]
 
 
 def suppress_small(counts: dict[str, int]) -> dict[str, int]:
@@ -490,21 +582,33 @@ def expire_unconfirmed() -> int:
 
 
 def constituents(petition: PetitionAction, target) -> models.QuerySet:
-    """The counted signatures a target answers for: their district's or state's, or all of
-    them for a target without a constituency (a minister, a desk)."""
+    """The counted signatures a target answers for: an MP's constituency's, a member of
+    Congress's district's or state's, or all of them for a target without a constituency (a
+    minister, a desk)."""
     signatures = Signature.objects.counted().filter(petition=petition).order_by("created_at")
-    if target.kind != "legislator" or not target.state:
+    if target.kind != Target.Kind.LEGISLATOR:
         return signatures
-    if target.chamber == "house":
+    if target.chamber == Chamber.COMMONS:
+        # An MP whose seat is not known answers for nobody's signatures, not everybody's.
+        return signatures.filter(district=target.constituency or "-")
+    if not target.state:
+        return signatures
+    if target.chamber == Chamber.HOUSE:
         return signatures.filter(district=target.seat_label)
     return signatures.filter(
         models.Q(district=target.state) | models.Q(district__startswith=f"{target.state}-")
     )
 
 
-def totals_by_district(signatures) -> list[tuple[str, int]]:
-    rows = signatures.values_list("district").annotate(n=models.Count("pk")).order_by("district")
-    return [(district or "—", count) for district, count in rows]
+def totals_by_place(signatures) -> list[PlaceTotal]:
+    """How many of `signatures` come from each place, named, busiest first; a blank place
+    (not known) is "—" and comes last."""
+    rows = dict(signatures.values_list("district").annotate(n=models.Count("pk")).order_by())
+    unknown = rows.pop("", 0)
+    totals = sorted(place_totals(rows), key=lambda row: (-row.count, row.name))
+    if unknown:
+        totals.append(PlaceTotal("", "—", "", unknown))
+    return totals
 
 
 # ---------------------------------------------------------------------------- privacy

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "tocsin.petitions",
     "tocsin.events",
     "tocsin.fundraising",
+    "tocsin.letters",
     "tocsin.dashboard",
     "tocsin.alerts",
     "tocsin.pages",
@@ -349,6 +350,13 @@ TOCSIN_SCHEDULE = {
     # Scheduled alerts whose time has come; claims left by dead workers marked unknown;
     # alerts whose senders all died given new ones.
     "alerts-tick": {"call": "tocsin.alerts.services.tick", "every": 30},
+    # Letters above a target's daily cap go out as one digest per office a day; letters whose
+    # writer never confirmed are forgotten.
+    "letters-digests": {"call": "tocsin.letters.services.send_digests", "every": 86400},
+    "letters-forget-unconfirmed": {
+        "call": "tocsin.letters.services.forget_unconfirmed",
+        "every": 86400,
+    },
     "recover-tasks": {"call": "tocsin.core.scheduling.recover_tasks", "every": 60},
     "prune-task-results": {"call": "tocsin.core.scheduling.prune_task_results", "every": 86400},
     # Login records past TOCSIN_LOGIN_LOG_DAYS, spent proof-of-work solutions.
@@ -356,6 +364,7 @@ TOCSIN_SCHEDULE = {
     # Offline, a sync fails (logged) and changes nothing; it tries again the next week.
     "sync-legislators": {"call": "tocsin.targets.services.sync_legislators", "every": 7 * 86400},
     "sync-districts": {"call": "tocsin.districts.sync.sync_districts", "every": 7 * 86400},
+    "sync-uk": {"call": "tocsin.targets.uk.sync_uk", "every": 7 * 86400},
 }
 
 # The call reports' indexes carry extra columns on PostgreSQL (counts read only the index);

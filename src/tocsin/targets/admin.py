@@ -9,7 +9,7 @@ from tocsin.organizations.scoping import OrganizationScopedAdmin
 
 from .models import Office, OfficeCorrection, SocialAccount, Target
 
-# What the congress-legislators sync owns.
+# What the congress-legislators and UK syncs own.
 SYNCED_FIELDS = [
     "kind",
     "bioguide_id",
@@ -19,6 +19,9 @@ SYNCED_FIELDS = [
     "state",
     "district",
     "senate_rank",
+    "constituency",
+    "parliament_member_id",
+    "department",
     "party",
     "contact_form_url",
     "website",
@@ -32,16 +35,22 @@ SYNCED_OFFICE_FIELDS = [
     "city",
     "state",
     "postal_code",
+    "country",
     "phone",
     "hours",
     "is_active",
 ]
+US_ONLY_FIELDS = ["state", "district", "senate_rank", "bioguide_id", "contact_form_url"]
+UK_ONLY_FIELDS = ["constituency", "department", "parliament_member_id"]
+# The UK data carries each MP's and minister's parliamentary address; Congress's does not.
+SYNCED_UK_FIELDS = ["email"]
 
 
 def is_shared(target) -> bool:
-    """Members of Congress are shared by every organization: only the installation's
-    administrator changes them; organizers correct offices for their own campaigns instead."""
-    return target is not None and target.kind == Target.Kind.LEGISLATOR
+    """Members of Congress, MPs and ministers are shared by every organization: only the
+    installation's administrator changes them; organizers correct offices for their own
+    campaigns instead."""
+    return target is not None and target.is_shared
 
 
 class SharedRecordInline:
@@ -69,7 +78,7 @@ class OfficeInline(SharedRecordInline, admin.StackedInline):
     fields = [
         ("kind", "position"),
         "address",
-        ("city", "state", "postal_code"),
+        ("city", "state", "postal_code", "country"),
         ("phone", "phone_override"),
         "hours",
         ("hidden", "is_active"),
@@ -116,7 +125,16 @@ class TargetAdmin(admin.ModelAdmin):
 
     list_display = ["name", "title", "seat", "party", "kind", "is_active"]
     list_filter = ["kind", "chamber", "party", "is_active", "state"]
-    search_fields = ["name", "state", "title", "party", "bioguide_id"]
+    search_fields = [
+        "name",
+        "state",
+        "title",
+        "party",
+        "bioguide_id",
+        "constituency",
+        "department",
+        "=parliament_member_id",
+    ]
     inlines = [OfficeInline, SocialAccountInline]
     fields = [
         "kind",
@@ -128,15 +146,29 @@ class TargetAdmin(admin.ModelAdmin):
         "state",
         "district",
         "senate_rank",
+        "constituency",
+        "department",
         "party",
         "bioguide_id",
+        "parliament_member_id",
         "contact_form_url",
         "website",
         "is_active",
         "synced_at",
     ]
 
-    @admin.display(description=_("state or district"), ordering="state")
+    def get_fields(self, request, obj=None):
+        # Each record shows the fields its country's data has: no state or bioguide ID for an
+        # MP, no constituency for a member of Congress; custom targets keep every field.
+        if obj is not None and obj.parliament_member_id:
+            hidden = US_ONLY_FIELDS
+        elif obj is not None and obj.bioguide_id:
+            hidden = UK_ONLY_FIELDS
+        else:
+            hidden = []
+        return [name for name in self.fields if name not in hidden]
+
+    @admin.display(description=_("seat"), ordering="state")
     def seat(self, target):
         return target.seat_label
 
@@ -145,8 +177,9 @@ class TargetAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if is_shared(obj):
-            return [*SYNCED_FIELDS, "organization"]
-        return ["kind", "bioguide_id", "synced_at"]
+            uk_fields = SYNCED_UK_FIELDS if obj.parliament_member_id else []
+            return [*SYNCED_FIELDS, *uk_fields, "organization"]
+        return ["kind", "bioguide_id", "parliament_member_id", "synced_at"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organization" and not request.user.is_superuser:

@@ -51,3 +51,37 @@ class SocialAccountFactory(factory.django.DjangoModelFactory):
     target = factory.SubFactory(LegislatorFactory)
     network = SocialAccount.Network.X
     handle = factory.Sequence(lambda n: f"member{n}")
+
+
+class MPFactory(LegislatorFactory):
+    """A member of the House of Commons, as the UK sync makes them."""
+
+    bioguide_id = None
+    parliament_member_id = factory.Sequence(lambda n: 90000 + n)
+    title = "MP"
+    chamber = Chamber.COMMONS
+    state = ""
+    district = None
+    constituency = "E14001172"
+    party = "Labour"
+
+
+class MinisterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    kind = Target.Kind.MINISTER
+    parliament_member_id = factory.Sequence(lambda n: 80000 + n)
+    name = factory.Sequence(lambda n: f"Minister {n}")
+    title = "Secretary of State for the Home Department"
+    department = "Home Office"
+
+
+class WestminsterOfficeFactory(OfficeFactory):
+    kind = Office.Kind.WESTMINSTER
+    target = factory.SubFactory(MPFactory)
+    address = "House of Commons"
+    city = "London"
+    postal_code = "SW1A 0AA"
+    country = "GB"
+    phone = "+44 20 7219 3000"

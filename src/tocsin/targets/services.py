@@ -273,7 +273,10 @@ def sync_legislators(
             .update(is_active=False)
         )
         result.offices_retired = (
-            Office.objects.filter(source_key__isnull=False, is_active=True)
+            # Members of Congress's offices only: the UK sync keeps its own (targets.uk).
+            Office.objects.filter(
+                source_key__isnull=False, is_active=True, target__bioguide_id__isnull=False
+            )
             .exclude(source_key__in=seen_offices)
             .update(is_active=False)
         )

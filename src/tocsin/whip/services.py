@@ -1,5 +1,5 @@
-"""The whip count: recording where targets stand, importing stances, the public scoreboard and
-the stances callers' answers suggest.
+"""The whip count: recording where targets stand, importing stances, the public scoreboard
+(with the calls and letters each target has had) and the stances callers' answers suggest.
 
 Every stance is a dated StanceEvidence row; TargetStance holds a copy of the latest one for the
 call flow, and is only ever written here, in the same transaction as the evidence.
@@ -24,9 +24,11 @@ from tocsin.calls.models import CallAction, CallerAnswer
 from tocsin.calls.services import answer_counts, call_counts_by_target
 from tocsin.campaigns.models import Campaign, Stance, StanceEvidence, TargetStance
 from tocsin.campaigns.signals import forget_pages
+from tocsin.letters.services import letter_counts_by_target
 from tocsin.targets.models import PARTY_NAMES, Target
 
-# Stances clear the scoreboard as soon as they are committed; call counts may lag this long.
+# Stances clear the scoreboard as soon as they are committed; call and letter counts may lag
+# this long.
 SCOREBOARD_CACHE_SECONDS = 30
 MAX_IMPORT_BYTES = 1_000_000
 MAX_IMPORT_ROWS = 5000
@@ -450,6 +452,8 @@ class ScoreRow:
     source_publisher: str
     source_url: str
     calls: int
+    # Letters written to them on any of the campaign's write actions (sent or handed over).
+    letters: int = 0
 
 
 @dataclass(frozen=True)
@@ -477,6 +481,7 @@ def _scoreboard_rows(campaign: Campaign) -> tuple[ScoreRow, ...]:
     target_ids = set(stances) | set(campaign.campaign_targets.values_list("target_id", flat=True))
     action = CallAction.objects.filter(campaign=campaign).first()
     calls = call_counts_by_target(action) if action else {}
+    letters = _letter_counts(campaign)
     rows = []
     for target in Target.objects.filter(pk__in=target_ids).order_by("state", "name"):
         current = stances.get(target.pk)
@@ -500,9 +505,19 @@ def _scoreboard_rows(campaign: Campaign) -> tuple[ScoreRow, ...]:
                 source_publisher=evidence.source_publisher if evidence else "",
                 source_url=evidence.source_url if evidence else "",
                 calls=calls.get(target.pk, 0),
+                letters=letters.get(target.pk, 0),
             )
         )
     return tuple(rows)
+
+
+def _letter_counts(campaign: Campaign) -> Counter:
+    """Letters per target over all the campaign's write actions (to your MP, to the
+    ministers): a target written to on two of them counts both."""
+    counts: Counter = Counter()
+    for action in campaign.write_actions.all():
+        counts.update(letter_counts_by_target(action))
+    return counts
 
 
 def scoreboard_rows(campaign: Campaign) -> tuple[ScoreRow, ...]:

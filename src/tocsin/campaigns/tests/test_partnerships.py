@@ -52,6 +52,7 @@ def campaign_form(campaign, **changes) -> dict:
         "slug": campaign.slug,
         "status": campaign.status,
         "deadline": "",
+        "country": campaign.country,
         "organization": campaign.organization_id,
         "summary_en": campaign.summary,
         "body_en": campaign.body,

@@ -43,6 +43,7 @@ def change_form(campaign, **changes):
         "slug": campaign.slug,
         "status": campaign.status,
         "deadline": "",
+        "country": campaign.country,
         "organization": campaign.organization_id,
         "language": campaign.language,
     }

@@ -24,6 +24,8 @@ NOT_ABOUT_SUPPORTERS = {
     "targets.Target",
     # A congressional district's name.
     "districts.DistrictBoundary",
+    # A UK constituency's name.
+    "districts.Constituency",
     # The contact an organizer publishes on an event page; organizers edit it themselves.
     "events.Event",
     # A click-to-call keeps the caller's phone number only while the call lasts (then only a
@@ -31,6 +33,8 @@ NOT_ABOUT_SUPPORTERS = {
     "calls.ConnectSession",
     # An alert's reply-to is the group's own address, which organizers write.
     "alerts.Alert",
+    # A target's public office address that bounced, not a supporter's.
+    "letters.BadAddress",
 }
 
 

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organization',
             name='mail_from_name',
-            field=models.CharField(blank=True, help_text="Leave empty to use the organization's name.", max_length=100, verbose_name="alerts' sender name"),
+            field=models.CharField(blank=True, db_default='', default='', help_text="Leave empty to use the organization's name.", max_length=100, verbose_name="alerts' sender name"),
         ),
         migrations.AddField(
             model_name='organization',
             name='mail_reply_to',
-            field=models.EmailField(blank=True, max_length=254, verbose_name="alerts' reply-to address"),
+            field=models.EmailField(blank=True, db_default='', default='', max_length=254, verbose_name="alerts' reply-to address"),
         ),
     ]

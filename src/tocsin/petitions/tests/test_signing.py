@@ -276,5 +276,5 @@ def test_a_missing_country_is_asked_for_in_words(client):
     petition = PetitionFactory(ask_country=True)
     response = sign(client, petition)  # no country given
     assert response.status_code == 400
-    assert "Please enter your country, e.g. US." in response.content.decode()
+    assert "Please enter your country, e.g. United States or UK." in response.content.decode()
     assert not Signature.objects.exists()

@@ -40,4 +40,5 @@ def test_other_parties_and_custom_titles_stay_as_written():
         "Representative",
         "Delegate",
         "Resident Commissioner",
+        "MP",
     }

@@ -27,6 +27,10 @@ class UnknownTogether:
     def calls(self) -> int:
         return sum(row.calls for row in self.rows)
 
+    @property
+    def letters(self) -> int:
+        return sum(row.letters for row in self.rows)
+
 
 def _noun(rows) -> str:
     titles = {row.title for row in rows}

@@ -22,6 +22,11 @@ from tocsin.organizations.models import Membership, Organization
 from tocsin.organizations.roles import ensure_organizers_group
 from tocsin.pages.demo import load_demo_alerts
 from tocsin.pages.demo_es import load_spanish
+from tocsin.pages.demo_letters import (
+    baldwin_write_action,
+    load_demo_letters,
+    spyware_write_actions,
+)
 from tocsin.petitions.models import PetitionAction, Signature
 from tocsin.petitions.services import place_of, sign_page
 from tocsin.supporters import services as people
@@ -138,6 +143,24 @@ killed protesters and arrested hundreds. British companies have been licensed to
 Honduran government equipment that can be used to watch and silence its critics, spyware among \
 it. The United Kingdom should not help a government that answers protest with bullets."""
 
+
+# The ministers the spyware campaign targets, by the start of their post in the UK data
+# (a minister holding several posts has them joined, the most senior first).
+SYNCED_MINISTER_POSTS = (
+    "Secretary of State for Foreign",
+    "Secretary of State for Business and Trade",
+    "Prime Minister",
+)
+# Without it: the posts' holders when the campaign began, as custom targets.
+OFFLINE_MINISTERS = (
+    ("Boris Johnson", "Foreign Secretary", "Foreign and Commonwealth Office"),
+    (
+        "Liam Fox",
+        "Secretary of State for International Trade",
+        "Department for International Trade",
+    ),
+    ("Theresa May", "Prime Minister", "Prime Minister's Office"),
+)
 
 HISTORY_DAYS = 21
 
@@ -445,6 +468,7 @@ class Command(BaseCommand):
         state_desk = self.state_department_desk(organizations["soa-watch"])
         baldwin_campaign = self.baldwin_campaign(organizations, [baldwin, state_desk])
         baldwin_action = self.baldwin_call(baldwin_campaign)
+        baldwin_write_action(baldwin_campaign)
         if not baldwin_action.reports.exists():
             rng = random.Random(2017)  # noqa: S311 (made-up demo data, not secrets)
             bulk_create_in_the_past(CallReport, demo_call_reports(baldwin_action, rng))
@@ -452,10 +476,12 @@ class Command(BaseCommand):
         self.hr1299_call(hr1299_campaign)
         load_demo_stances(hr1299_campaign, baldwin_campaign, state_desk)
         petition = self.spyware_petition(organizations["lfpla"])
+        spyware_write_actions(petition.campaign)
         festival = load_demo_events(organizations["lfpla"])
         load_fighting_fund()
         load_spanish()
         load_demo_people(petition, festival)
+        load_demo_letters(petition.campaign, baldwin_campaign)
         load_demo_alerts(baldwin_campaign, petition)
         # The dashboard counts from its rollups: recount them for the history just made.
         call_command("refresh_rollups", all_hours=True, verbosity=0)
@@ -477,7 +503,8 @@ class Command(BaseCommand):
         )
 
     def baldwin(self) -> Target:
-        """Her full record comes from `tocsin sync-legislators`; this is enough to run offline."""
+        """Her full record comes from `tocsin sync-legislators`; this is enough to run offline
+        (her contact form as the congress data gives it, so letters to her work offline too)."""
         target, created = Target.objects.get_or_create(
             bioguide_id="B001230",
             defaults={
@@ -487,6 +514,7 @@ class Command(BaseCommand):
                 "chamber": Chamber.SENATE,
                 "state": "WI",
                 "party": "Democrat",
+                "contact_form_url": "https://www.baldwin.senate.gov/feedback",
             },
         )
         if created:
@@ -672,20 +700,30 @@ class Command(BaseCommand):
             [],
         )
 
-    def spyware_petition(self, organization: Organization) -> PetitionAction:
+    def ministers(self, organization: Organization) -> list[Target]:
+        """The Foreign Secretary, the trade secretary and the Prime Minister: the ministers
+        `tocsin sync-uk` keeps when it has run, else the campaign's own custom targets (as
+        they were when it began), so the demo runs offline."""
+        synced = Target.objects.ministers()
+        found = [
+            synced.filter(title__startswith=post).order_by("pk").first()
+            for post in SYNCED_MINISTER_POSTS
+        ]
+        if all(found):
+            return found
         ministers = []
-        for name, title in (
-            ("Boris Johnson", "Foreign Secretary"),
-            ("Liam Fox", "Secretary of State for International Trade"),
-            ("Theresa May", "Prime Minister"),
-        ):
+        for name, title, department in OFFLINE_MINISTERS:
             minister, _created = Target.objects.update_or_create(
                 organization=organization,
                 kind=Target.Kind.CUSTOM,
                 name=name,
-                defaults={"title": title},
+                defaults={"title": title, "department": department},
             )
             ministers.append(minister)
+        return ministers
+
+    def spyware_petition(self, organization: Organization) -> PetitionAction:
+        ministers = self.ministers(organization)
         campaign = self.campaign(
             "no-spyware-for-honduras",
             organization,
@@ -695,6 +733,8 @@ class Command(BaseCommand):
                 "summary": "Ask UK ministers to stop licensing the export of surveillance "
                 "equipment and other tools of repression to the Honduran government.",
                 "body": SPYWARE_BODY,
+                # British supporters: its letters find their MP by postcode.
+                "country": Campaign.Country.GB,
                 "deadline": timezone.localdate() + datetime.timedelta(days=21),
                 "status": Campaign.Status.LIVE,
             },
