@@ -67,6 +67,7 @@ def test_a_new_campaign_can_only_belong_to_our_group(organizer_client, world):
         "slug": "sneaky",
         "language": "en",
         "status": "draft",
+        "country": "US",
         "organization": world["theirs"].pk,
         "summary_en": "x",
         "body_en": "",
