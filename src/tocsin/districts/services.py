@@ -203,20 +203,29 @@ def lookup_zip(text: str) -> ZipLookup:
 
 def district_at(latitude: float, longitude: float) -> DistrictRef | None:
     """The district containing a point, or None outside every district (or with no data)."""
+    index = _boundary_index()
+    position = boundary_containing(index, latitude, longitude)
+    return None if position is None else index[1][position]
+
+
+def boundary_containing(index, latitude: float, longitude: float) -> int | None:
+    """The position, in a boundary index (an STRtree, its places, their geometries), of the
+    boundary a point lies in; None when it lies in none (or the index is empty). Raises
+    ValueError for a point that is not on the globe."""
     if not (math.isfinite(latitude) and math.isfinite(longitude)):
         raise ValueError("latitude and longitude must be finite numbers")
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise ValueError("latitude or longitude out of range")
-    tree, refs, geometries = _boundary_index()
+    tree, refs, geometries = index
     if not refs:
         return None
     point = shapely.Point(longitude, latitude)
     hits = sorted(tree.query(point, predicate="intersects"))
-    # A point exactly on a shared border touches two districts; prefer the one it is inside.
+    # A point exactly on a shared border touches two places; prefer the one it is inside.
     for position in hits:
         if geometries[position].contains(point):
-            return refs[position]
-    return refs[hits[0]] if hits else None
+            return position
+    return hits[0] if hits else None
 
 
 @functools.lru_cache(maxsize=512)

@@ -38,7 +38,7 @@ from tocsin.core.datasources import (
 )
 
 from .models import Constituency, DatasetImport, PostcodeOutward, PostcodeRangeTable
-from .services import RECHECK_SECONDS
+from .services import RECHECK_SECONDS, boundary_containing
 
 RANGES_URL = (
     "https://raw.githubusercontent.com/mysociety/2025-constituencies/"
@@ -358,21 +358,14 @@ def _km_between(longitude: float, latitude: float, other) -> float:
 def constituency_at(latitude: float, longitude: float) -> ConstituencyRef | None:
     """The constituency containing a point; a point just off the coast (or in an estuary)
     takes the nearest seat within NEAREST_WITHIN_KM; None further out or with no data."""
-    if not (math.isfinite(latitude) and math.isfinite(longitude)):
-        raise ValueError("latitude and longitude must be finite numbers")
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise ValueError("latitude or longitude out of range")
-    tree, refs, geometries = _boundary_index()
+    index = _boundary_index()
+    tree, refs, geometries = index
+    position = boundary_containing(index, latitude, longitude)
+    if position is not None:
+        return refs[position]
     if not refs:
         return None
     point = shapely.Point(longitude, latitude)
-    hits = sorted(tree.query(point, predicate="intersects"))
-    # A point exactly on a shared border touches two seats; prefer the one it is inside.
-    for position in hits:
-        if geometries[position].contains(point):
-            return refs[position]
-    if hits:
-        return refs[hits[0]]
     # Only what lies within NEAREST_WITHIN_KM can answer: a box that size around the point
     # (wider in degrees of longitude, which are shorter), and each candidate clipped to it so
     # that measuring does not walk a whole coastline.
