@@ -145,6 +145,9 @@ def browser_page():
             args=[
                 "--no-sandbox",
                 "--disable-gpu",
+                # Containers often give /dev/shm a few megabytes; a long page's screenshot then
+                # crashes the renderer.
+                "--disable-dev-shm-usage",
                 "--disable-quic",
                 "--no-first-run",
                 "--disable-background-networking",
@@ -169,12 +172,29 @@ def browser_page():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+def delete_targets(*querysets) -> None:
+    """Delete loaded targets at a module's end without a query per row: the receivers that
+    forget the cached campaign pages of a changed target are muted meanwhile (every test
+    clears the cache anyway), so Django deletes offices and accounts in bulk."""
+    from django.db.models.signals import post_delete
+
+    from tocsin.campaigns import signals
+    from tocsin.targets.models import Office, SocialAccount, Target
+
+    for model in (Target, Office, SocialAccount):
+        post_delete.disconnect(sender=model, dispatch_uid=f"{model}-{post_delete}")
+    try:
+        for queryset in querysets or (Target.objects.all(),):
+            queryset.delete()
+    finally:
+        signals.connect()
+
+
 @pytest.fixture(scope="module")
 def congress_data(django_db_setup, django_db_blocker, shared_data_dir):
     """Real members of Congress, ZIP table and boundaries, loaded once for the module."""
     from tocsin.districts.models import DatasetImport, DistrictBoundary, ZipDistrict
     from tocsin.districts.services import reset_indexes
-    from tocsin.targets.models import Target
 
     with django_db_blocker.unblock():
         call_command("sync_legislators", source=str(shared_data_dir / "congress"), verbosity=0)
@@ -183,5 +203,5 @@ def congress_data(django_db_setup, django_db_blocker, shared_data_dir):
     with django_db_blocker.unblock():
         for model in (ZipDistrict, DistrictBoundary, DatasetImport):
             model.objects.all().delete()
-        Target.objects.all().delete()
+        delete_targets()
         reset_indexes()

@@ -23,6 +23,10 @@ urlpatterns = [
     path("", include("tocsin.dashboard.urls")),
     path("supporters/", include("tocsin.supporters.urls")),
     path("alerts/", include("tocsin.alerts.urls")),
+    path("organize/", include("tocsin.organizations.urls")),  # members/, password/
+    path("organize/", include("tocsin.organize.urls")),
+    path("organize/audit/", include("tocsin.audit.urls")),
+    path("signin/", include("tocsin.signin.urls")),
     # The email provider's signed tracking webhooks (bounces, complaints): django-anymail.
     path("anymail/", include("anymail.urls")),
     path("admin/", admin.site.urls),

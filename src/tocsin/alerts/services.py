@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tocsin.core.audit import record
 from tocsin.supporters.models import Supporter
 
 from . import audience, rendering, sending
@@ -167,6 +168,11 @@ def send_now(alert: Alert, *, by=None) -> int:
         if not recipients:
             raise _nobody()  # rolls the start back
         _enqueue_senders(alert.pk)
+        # In the same transaction: a start rolled back leaves no entry. No actor when the
+        # worker starts a scheduled alert.
+        record(
+            None, "alert_sent", alert, alert.organization_id, {"recipients": recipients}, actor=by
+        )
     logger.info(
         "alert %s started by user %s: %s recipients",
         alert.pk,

@@ -3,6 +3,7 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from tocsin.targets.models import Office, SocialAccount, Target
+from tocsin.targets.signals import targets_changed
 
 from .caching import forget_pages
 from .models import Campaign, CampaignTarget, Demand, Partnership, Source
@@ -32,7 +33,16 @@ def target_changed(sender, instance, **kwargs) -> None:
     forget_pages(Campaign.objects.filter(targets__id=target_id).values_list("slug", flat=True))
 
 
+def targets_changed_in_bulk(sender, target_ids, **kwargs) -> None:
+    forget_pages(
+        Campaign.objects.filter(targets__id__in=target_ids)
+        .values_list("slug", flat=True)
+        .distinct()
+    )
+
+
 def connect() -> None:
+    targets_changed.connect(targets_changed_in_bulk, dispatch_uid="targets-changed-in-bulk")
     for signal in (post_save, post_delete):
         signal.connect(campaign_changed, sender=Campaign, dispatch_uid=f"campaign-{signal}")
         for model in (Demand, Source, CampaignTarget):

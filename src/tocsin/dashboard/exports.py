@@ -3,6 +3,7 @@
 Names and addresses appear only for people who agreed to hear from the campaign's
 organization: the consent recorded with their signature or RSVP, not withdrawn since; for a
 gift, a current consent of the donor's address. Everyone else is a row without them.
+New columns go last, so that a spreadsheet built on an export keeps working.
 """
 
 import datetime
@@ -123,7 +124,15 @@ def targets(campaign: Campaign):
 def places(campaign: Campaign):
     districts, states, unknown = services.places(campaign)
     constituencies = services.constituencies(campaign)
-    header = [_("level"), _("place"), _("name"), _("calls"), _("signatures"), _("MP")]
+    header = [
+        _("level"),
+        _("place"),
+        _("name"),
+        _("calls"),
+        _("signatures"),
+        _("MP"),
+        _("letters"),
+    ]
 
     def rows():
         levels = (
@@ -133,10 +142,24 @@ def places(campaign: Campaign):
         )
         for level, items in levels:
             for row in items:
-                yield [level, row.place, row.name, row.calls, row.signatures, row.mp]
-        yield [_("unknown"), "", "", unknown.get(Kind.CALL, 0), unknown.get(Kind.SIGNATURE, 0), ""]
+                yield [level, row.place, row.name, row.calls, row.signatures, row.mp, row.letters]
+        yield [
+            _("unknown"),
+            "",
+            "",
+            unknown.get(Kind.CALL, 0),
+            unknown.get(Kind.SIGNATURE, 0),
+            "",
+            unknown.get(Kind.LETTER, 0),
+        ]
 
     return header, rows()
+
+
+def letter_targets(campaign: Campaign):
+    return [_("target"), _("letters")], (
+        [str(line.target), line.letters] for line in services.letter_targets(campaign)
+    )
 
 
 # ---------------------------------------------------------------------------- raw rows
@@ -338,5 +361,6 @@ EXPORTS = {
     "rsvps": rsvps,
     "gifts": gifts,
     "calls": calls,
+    "letter-targets": letter_targets,
     "sources": sources.export,
 }

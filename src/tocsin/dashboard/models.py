@@ -5,7 +5,7 @@ place (a district like WI-2, a state, a UK constituency's code, or blank) and cu
 only). Every change to it is applied, as a difference, to two coarse tables in the same
 transaction, so a dashboard reads only those: `HourlyRollup` (no place: about 24 rows a day
 per kind) and `PlaceRollup` (no time: one row per district, state or constituency). Calls per
-target, office and outcome go to `CallTargetRollup`.
+target, office and outcome go to `CallTargetRollup`, letters per target to `LetterTargetRollup`.
 See rollups.py for how each is refreshed.
 """
 
@@ -21,11 +21,13 @@ class Kind(models.TextChoices):
     SIGNATURE = "signature", _("Signatures")
     RSVP = "rsvp", _("RSVPs")
     GIFT = "gift", _("Gifts")
+    LETTER = "letter", _("Letters")
     VIEW = "view", _("Page views")
 
 
-ACTION_KINDS = (Kind.CALL, Kind.SIGNATURE, Kind.RSVP, Kind.GIFT)
-MAPPED_KINDS = (Kind.CALL, Kind.SIGNATURE)
+# Letters come last so that the columns of existing exports keep their places.
+ACTION_KINDS = (Kind.CALL, Kind.SIGNATURE, Kind.RSVP, Kind.GIFT, Kind.LETTER)
+MAPPED_KINDS = (Kind.CALL, Kind.SIGNATURE, Kind.LETTER)
 
 
 class RollupQuerySet(models.QuerySet):
@@ -113,3 +115,19 @@ class CallTargetRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} {self.target_id}/{self.office_id} {self.outcome}: {self.count}"
+
+
+class LetterTargetRollup(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+    count = models.BigIntegerField(default=0)
+
+    objects = RollupQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "target"], name="one_letter_target_rollup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.target_id}: {self.count}"

@@ -1,11 +1,19 @@
 """Refreshing the dashboard's rollups (see models.py), never on a request.
 
 `refresh()` runs in the task worker every minute (and as `tocsin refresh-rollups`). For calls,
-signatures, RSVPs and gifts it recounts the last few hours from the raw rows and applies the
-difference to what the rollups hold; the calls per target, office and outcome are recounted
-for every campaign called in those hours. Old rows of the last three kinds can still change
-(an invalidated or released signature, a cancelled RSVP, a refund): a campaign whose earlier
-totals no longer match its rows is recounted in full. Call reports never change once stored.
+signatures, RSVPs, gifts and letters it recounts the last few hours from the raw rows and
+applies the difference to what the rollups hold; the calls per target, office and outcome,
+and the letters per target, are recounted for every campaign called or written for in those
+hours. Old rows of the other kinds can still change (an invalidated or released signature, a
+cancelled RSVP, a refund, a held letter released or a letter that bounced): a campaign whose
+earlier totals no longer match its rows is recounted in full. Call reports never change once
+stored.
+
+A letter counts as written as the letters app counts it (`Letter.objects.delivered()`: it
+went, is going, or is in the supporter's hands; never one awaiting its writer's confirmation),
+dated when its writer confirmed it, or, for one handed to their mail app or the target's web
+form (nothing to confirm), when it was written. Its place is the district or constituency the
+letter stores.
 
 `refresh(since=None)` runs nightly (`--all-hours`) and recounts everything, one campaign at a
 time, which also corrects a change that left a campaign's totals as they were.
@@ -18,7 +26,7 @@ import datetime
 from collections import Counter, defaultdict
 
 from django.db import models, transaction
-from django.db.models.functions import TruncHour
+from django.db.models.functions import Coalesce, TruncHour
 from django.utils import timezone
 
 from tocsin.calls.models import CallReport, Outcome
@@ -26,6 +34,7 @@ from tocsin.campaigns.models import Campaign
 from tocsin.core.tallies import add_counts, advisory_lock
 from tocsin.events.models import Rsvp
 from tocsin.fundraising.models import Gift
+from tocsin.letters.models import Letter
 from tocsin.petitions.models import Signature
 
 from .models import (
@@ -35,6 +44,7 @@ from .models import (
     CallTargetRollup,
     HourlyRollup,
     Kind,
+    LetterTargetRollup,
     PlaceRollup,
 )
 
@@ -96,6 +106,11 @@ def _rows(kind: str):
     elif kind == Kind.SIGNATURE:
         rows = Signature.objects.counted()
         moment, campaign = "confirmed_at", "petition__campaign_id"
+    elif kind == Kind.LETTER:
+        rows = Letter.objects.delivered().annotate(
+            counted_at=Coalesce("confirmed_at", "created_at")
+        )
+        moment, campaign = "counted_at", "action__campaign_id"
     elif kind == Kind.RSVP:
         rows = Rsvp.objects.exclude(status__in=[Rsvp.Status.CANCELLED, Rsvp.Status.PENDING])
         moment, campaign = "created_at", "session__event__campaign_id"
@@ -106,7 +121,7 @@ def _rows(kind: str):
 
 
 def _place(kind: str):
-    field = {Kind.CALL: "place", Kind.SIGNATURE: "district"}.get(kind)
+    field = {Kind.CALL: "place", Kind.SIGNATURE: "district", Kind.LETTER: "place"}.get(kind)
     return models.F(field) if field else models.Value("")
 
 
@@ -198,6 +213,8 @@ def _recount(kind: str, since, campaign_id: int | None) -> int:
         changed = sum(1 for d in deltas.values() if d[0] or d[1])
         if kind == Kind.CALL:
             changed += _recount_targets(since, campaign_id)
+        elif kind == Kind.LETTER:
+            changed += _recount_letter_targets(since, campaign_id)
         return changed
 
 
@@ -239,11 +256,48 @@ def _recount_targets(since, campaign_id: int | None) -> int:
     return len(deltas)
 
 
+def _recount_letter_targets(since, campaign_id: int | None) -> int:
+    """Recount the letters per target of one campaign, or of every campaign with a letter
+    counted since `since`; inside _recount's transaction."""
+    rows, moment, campaign = _rows(Kind.LETTER)
+    if campaign_id is not None:
+        campaigns = {campaign_id}
+    else:
+        campaigns = set(
+            rows.filter(**{f"{moment}__gte": since})
+            .values_list(campaign, flat=True)
+            .distinct()
+            .order_by()
+        )
+    if not campaigns:
+        return 0
+    now = {
+        (c, target): n
+        for c, target, n in rows.filter(**{f"{campaign}__in": campaigns})
+        .values_list(campaign, "target_id")
+        .annotate(n=models.Count("pk"))
+    }
+    held = {
+        (c, target): n
+        for c, target, n in LetterTargetRollup.objects.filter(
+            campaign_id__in=campaigns
+        ).values_list("campaign_id", "target_id", "count")
+    }
+    deltas = [
+        (*key, now.get(key, 0) - held.get(key, 0))
+        for key in sorted(now.keys() | held.keys())
+        if now.get(key, 0) != held.get(key, 0)
+    ]
+    add_counts(LetterTargetRollup, ["campaign_id", "target_id"], deltas)
+    LetterTargetRollup.objects.filter(campaign_id__in=campaigns, count=0).delete()
+    return len(deltas)
+
+
 def refresh(since: datetime.datetime | None = ...) -> int:
-    """Bring the rollups of calls, signatures, RSVPs and gifts in line with the raw rows: the
-    hours from `since` (default: the last few) and any campaign whose older rows changed, or,
-    with since=None, all of time, one campaign at a time. Returns how many rollup rows
-    changed."""
+    """Bring the rollups of calls, signatures, RSVPs, gifts and letters in line with the raw
+    rows: the hours from `since` (default: the last few) and any campaign whose older rows
+    changed, or, with since=None, all of time, one campaign at a time. Returns how many rollup
+    rows changed."""
     if since is None:
         changed = 0
         for campaign_id in Campaign.objects.values_list("pk", flat=True).order_by("pk"):

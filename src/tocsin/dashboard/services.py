@@ -14,7 +14,14 @@ from tocsin.districts.states import STATES
 from tocsin.petitions.services import is_constituency, mps_by_constituency, place_name
 from tocsin.targets.models import Office, Target
 
-from .models import ACTION_KINDS, CallTargetRollup, HourlyRollup, Kind, PlaceRollup
+from .models import (
+    ACTION_KINDS,
+    CallTargetRollup,
+    HourlyRollup,
+    Kind,
+    LetterTargetRollup,
+    PlaceRollup,
+)
 
 RECENT_HOURS = 7 * 24
 TOP_TARGETS = 20  # on the page; the CSV has them all
@@ -79,6 +86,12 @@ class TargetLine:
         return round(100 * dead / attempts) if attempts else None
 
 
+@dataclass(frozen=True)
+class LetterLine:
+    target: Target
+    letters: int
+
+
 @dataclass
 class Dashboard:
     campaign: Campaign
@@ -93,6 +106,7 @@ class Dashboard:
     daily: Series
     targets: list[TargetLine]
     outcome_totals: dict[str, int]
+    letter_targets: list[LetterLine] = field(default_factory=list)
 
     @property
     def top_targets(self) -> list[TargetLine]:
@@ -101,6 +115,14 @@ class Dashboard:
     @property
     def more_targets(self) -> int:
         return max(0, len(self.targets) - TOP_TARGETS)
+
+    @property
+    def top_letter_targets(self) -> list[LetterLine]:
+        return self.letter_targets[:TOP_TARGETS]
+
+    @property
+    def more_letter_targets(self) -> int:
+        return max(0, len(self.letter_targets) - TOP_TARGETS)
 
     @property
     def raised_text(self) -> list[str]:
@@ -204,6 +226,7 @@ def dashboard(campaign: Campaign, now: datetime.datetime | None = None) -> Dashb
         hourly=_series(per_hour, hours),
         daily=_series(per_day, days),
         **_targets(campaign),
+        letter_targets=letter_targets(campaign),
     )
 
 
@@ -231,6 +254,18 @@ def _targets(campaign: Campaign) -> dict:
     return {"targets": ordered, "outcome_totals": dict(outcome_totals)}
 
 
+def letter_targets(campaign: Campaign) -> list[LetterLine]:
+    """Letters per target, the most written to first."""
+    rows = list(
+        LetterTargetRollup.objects.for_campaign(campaign)
+        .filter(count__gt=0)
+        .values_list("target_id", "count")
+    )
+    targets = Target.objects.in_bulk({target_id for target_id, _count in rows})
+    lines = [LetterLine(targets[target_id], count) for target_id, count in rows]
+    return sorted(lines, key=lambda line: (-line.letters, line.target.name, line.target.pk))
+
+
 # ---------------------------------------------------------------------------- places
 
 
@@ -241,6 +276,11 @@ class PlaceRow:
     calls: int
     signatures: int
     mp: str = ""  # a constituency's sitting MP, by name
+    letters: int = 0
+
+    @property
+    def actions(self) -> int:
+        return self.calls + self.signatures + self.letters
 
 
 def _place_counts(campaign: Campaign) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
@@ -273,7 +313,13 @@ def places(campaign: Campaign) -> tuple[list[PlaceRow], list[PlaceRow], dict[str
             districts.append(place)
 
     def row(place: str, source) -> PlaceRow:
-        return PlaceRow(place, place_name(place), source[Kind.CALL], source[Kind.SIGNATURE])
+        return PlaceRow(
+            place,
+            place_name(place),
+            source[Kind.CALL],
+            source[Kind.SIGNATURE],
+            letters=source[Kind.LETTER],
+        )
 
     district_rows = sorted((row(p, counts[p]) for p in districts), key=_place_order)
     state_rows = sorted((row(s, by_state[s]) for s in by_state), key=_place_order)
@@ -293,6 +339,7 @@ def constituencies(campaign: Campaign) -> list[PlaceRow]:
             counts[code][Kind.CALL],
             counts[code][Kind.SIGNATURE],
             mps[code].name if code in mps else "",
+            letters=counts[code][Kind.LETTER],
         )
         for code in codes
     ]

@@ -22,6 +22,7 @@ ACTIVITY_KINDS = [
     Activity.Kind.SIGNED,
     Activity.Kind.RSVP,
     Activity.Kind.GAVE,
+    Activity.Kind.WROTE,
     Activity.Kind.JOINED,
 ]
 

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tocsin.campaigns.models import Campaign
+from tocsin.core.audit import record
 from tocsin.core.spreadsheets import csv_lines
 from tocsin.districts.states import STATES
+from tocsin.organizations.scoping import may
 from tocsin.supporters.models import Activity
 
 from . import charts, exports, mapping, services, sources
@@ -42,7 +44,11 @@ NOUNS = {
     ),
     Kind.RSVP: lambda n: ngettext("%(n)s RSVP", "%(n)s RSVPs", n) % {"n": _number(n)},
     Kind.GIFT: lambda n: ngettext("%(n)s gift", "%(n)s gifts", n) % {"n": _number(n)},
+    Kind.LETTER: lambda n: ngettext("%(n)s letter", "%(n)s letters", n) % {"n": _number(n)},
 }
+
+# What the map can shade, and the PlaceRow field holding each.
+MAP_FIELDS = {Kind.SIGNATURE: "signatures", Kind.CALL: "calls", Kind.LETTER: "letters"}
 
 
 def _charts(board: services.Dashboard) -> list[dict]:
@@ -118,8 +124,8 @@ def dashboard(request, campaign_id: int) -> HttpResponse:
         "campaign": campaign,
         "board": board,
         "charts": _charts(board),
-        "top_districts": sorted(districts, key=lambda r: -(r.calls + r.signatures))[:10],
-        "top_constituencies": sorted(constituencies, key=lambda r: -(r.calls + r.signatures))[:10],
+        "top_districts": sorted(districts, key=lambda r: -r.actions)[:10],
+        "top_constituencies": sorted(constituencies, key=lambda r: -r.actions)[:10],
         "unknown_places": unknown,
         "sources": sources.by_source(campaign),
         "source_kinds": [Activity.Kind(kind).label for kind in sources.ACTIVITY_KINDS],
@@ -133,7 +139,7 @@ def dashboard(request, campaign_id: int) -> HttpResponse:
 def place_map(request, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
     kind = request.GET.get("kind", Kind.SIGNATURE)
-    if kind not in (Kind.SIGNATURE, Kind.CALL):
+    if kind not in MAP_FIELDS:
         kind = Kind.SIGNATURE
     districts, states, unknown = services.places(campaign)
     constituencies = services.constituencies(campaign)
@@ -142,7 +148,7 @@ def place_map(request, campaign_id: int) -> HttpResponse:
     if by not in ("district", "state", "constituency"):
         by = "constituency" if constituencies and not (districts or states) else "district"
     rows = {"state": states, "district": districts, "constituency": constituencies}[by]
-    field = "signatures" if kind == Kind.SIGNATURE else "calls"
+    field = MAP_FIELDS[kind]
     counts = {row.place: getattr(row, field) for row in rows}
     names = {row.place: row.name for row in rows}
     noun = NOUNS[kind]
@@ -181,7 +187,11 @@ def place_map(request, campaign_id: int) -> HttpResponse:
         "svg": svg,
         "legend": [(charts.swatch(colour), low, high) for colour, low, high in legend],
         "description": description,
-        "rows": sorted(rows, key=lambda r: -getattr(r, field)),
+        "rows": [
+            (row, getattr(row, field))
+            for row in sorted(rows, key=lambda r: -getattr(r, field))
+            if getattr(row, field)
+        ],
         "field": field,
         "unknown": unknown.get(kind, 0),
         "total": total,
@@ -198,7 +208,11 @@ def export(request, campaign_id: int, what: str) -> StreamingHttpResponse:
         raise Http404
     if not request.user.has_perms(exports.PERMISSIONS.get(what, ())):
         raise PermissionDenied
+    # Permissions are one set per user; a volunteer here may be a campaigner elsewhere.
+    if not may(request.user, campaign.organization, "export"):
+        raise PermissionDenied
     header, rows = maker(campaign)
+    record(request, "export", campaign, campaign.organization_id, {"export": what})
     response = StreamingHttpResponse(
         csv_lines(header, rows), content_type="text/csv; charset=utf-8"
     )

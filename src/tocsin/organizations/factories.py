@@ -2,7 +2,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
-from tocsin.organizations.models import Membership, Organization
+from tocsin.organizations.models import Membership, Organization, Role
 from tocsin.organizations.roles import ensure_organizers_group
 
 
@@ -17,7 +17,8 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
 
 class OrganizerFactory(factory.django.DjangoModelFactory):
-    """A staff user in the Organizers group, a member of `organizations` (a new group if none)."""
+    """A staff user, a member of `organizations` (a new group if none) as a campaigner (what
+    the one "Organizers" group was) or `organizations__role`; their groups follow the role."""
 
     class Meta:
         model = get_user_model()
@@ -30,9 +31,11 @@ class OrganizerFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("a long organizer passphrase")
 
     @factory.post_generation
-    def organizations(self, create, extracted, **kwargs):
+    def organizations(self, create, extracted, role=Role.CAMPAIGNER, **kwargs):
         if not create:
             return
         self.groups.add(ensure_organizers_group())
         for organization in extracted if extracted is not None else [OrganizationFactory()]:
-            Membership.objects.get_or_create(organization=organization, user=self)
+            Membership.objects.update_or_create(
+                organization=organization, user=self, defaults={"role": role}
+            )

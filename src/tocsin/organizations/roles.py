@@ -1,12 +1,25 @@
-"""The "Organizers" group: what a member of an organization may do in the back office.
+"""One group per role: what a member of an organization may do in the back office.
 
-Kept in step after every migrate, so a new model's permissions reach organizers without anyone
-editing the group by hand. What they see is further limited to their own organizations.
+Owners do everything, members included; campaigners run campaigns, actions, alerts and
+exports (what the single "Organizers" group allowed before roles); volunteers check people in
+at the door and read dashboards, without people's personal data. The groups are kept in step
+after every migrate, so a new model's permissions reach organizers without anyone editing a
+group by hand, and a user's groups follow their memberships (`services.sync_groups`). What
+they see is further limited to their own organizations, and Django's permissions being one
+set per user, a page acting for one organization also asks `scoping.may`.
 """
 
 from django.contrib.auth.models import Group, Permission
 
-ORGANIZERS_GROUP = "Organizers"
+from .models import Role
+
+ROLE_GROUPS = {
+    Role.OWNER: "Owners",
+    Role.CAMPAIGNER: "Campaigners",
+    Role.VOLUNTEER: "Volunteers",
+}
+# The one group before roles: campaigners have what it had.
+ORGANIZERS_GROUP = ROLE_GROUPS[Role.CAMPAIGNER]
 
 ORGANIZER_PERMISSIONS = {
     "campaigns": {
@@ -43,6 +56,13 @@ ORGANIZER_PERMISSIONS = {
         "session": ["add", "change", "delete", "view"],
         "rsvp": ["change", "view"],
     },
+    # Letters are supporters' words: organizers read them and mark addresses bad, not edit them.
+    "letters": {
+        "writeaction": ["add", "change", "delete", "view"],
+        "lettervariant": ["add", "change", "delete", "view"],
+        "letter": ["view"],
+        "badaddress": ["change", "view"],
+    },
     "fundraising": {
         "fundraiser": ["add", "change", "delete", "view"],
         "gift": ["add", "delete", "view"],
@@ -58,25 +78,73 @@ ORGANIZER_PERMISSIONS = {
         "alert": ["add", "change", "delete", "view", "send"],
         "alertrecipient": ["view"],
     },
-    "organizations": {"organization": ["change", "view"]},
+    "organizations": {"organization": ["change", "view"], "membership": ["view", "check_in"]},
     "districts": {"datasetimport": ["view"]},
 }
 
+OWNER_ONLY_PERMISSIONS = {
+    "organizations": {
+        "membership": ["change", "delete"],
+        "invitation": ["add", "delete", "view"],
+    },
+    # The record of who changed what is the owners' to read; nobody writes to it by hand.
+    # (the permission is audit.view_log, on its log entries)
+    "audit": {"log": ["view"]},
+}
 
-def organizer_permissions():
-    wanted = [
+VOLUNTEER_PERMISSIONS = {
+    "campaigns": {"campaign": ["view"]},
+    "events": {"event": ["view"], "session": ["view"]},
+    "organizations": {"organization": ["view"], "membership": ["view", "check_in"]},
+}
+
+
+def _merged(*tables: dict) -> dict:
+    merged: dict[str, dict[str, list[str]]] = {}
+    for table in tables:
+        for app, models in table.items():
+            for model, actions in models.items():
+                wanted = merged.setdefault(app, {}).setdefault(model, [])
+                wanted.extend(a for a in actions if a not in wanted)
+    return merged
+
+
+ROLE_PERMISSIONS = {
+    Role.OWNER: _merged(ORGANIZER_PERMISSIONS, OWNER_ONLY_PERMISSIONS),
+    Role.CAMPAIGNER: ORGANIZER_PERMISSIONS,
+    Role.VOLUNTEER: VOLUNTEER_PERMISSIONS,
+}
+
+
+def role_permissions(role: str) -> list[Permission]:
+    table = ROLE_PERMISSIONS[role]
+    wanted = {
         (app, f"{action}_{model}")
-        for app, models in ORGANIZER_PERMISSIONS.items()
+        for app, models in table.items()
         for model, actions in models.items()
         for action in actions
+    }
+    permissions = Permission.objects.filter(content_type__app_label__in=table.keys())
+    return [
+        p
+        for p in permissions.select_related("content_type")
+        if (p.content_type.app_label, p.codename) in wanted
     ]
-    permissions = Permission.objects.filter(
-        content_type__app_label__in=ORGANIZER_PERMISSIONS.keys()
-    ).select_related("content_type")
-    return [p for p in permissions if (p.content_type.app_label, p.codename) in wanted]
+
+
+def organizer_permissions() -> list[Permission]:
+    return role_permissions(Role.CAMPAIGNER)
+
+
+def ensure_role_groups(**kwargs) -> dict[str, Group]:
+    groups = {}
+    for role, name in ROLE_GROUPS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.set(role_permissions(role))
+        groups[role] = group
+    return groups
 
 
 def ensure_organizers_group(**kwargs) -> Group:
-    group, _created = Group.objects.get_or_create(name=ORGANIZERS_GROUP)
-    group.permissions.set(organizer_permissions())
-    return group
+    """The campaigners' group (what "Organizers" was), every role's group kept in step."""
+    return ensure_role_groups()[Role.CAMPAIGNER]

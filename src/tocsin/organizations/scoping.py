@@ -7,7 +7,31 @@ its model to the owning organization. Superusers see everything.
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 
-from .models import Organization
+from .models import Membership, Organization, Role
+
+EVERY_ROLE = frozenset(Role.values)
+MAY = {
+    "manage_members": frozenset({Role.OWNER}),
+    "read_audit_log": frozenset({Role.OWNER}),
+    "manage_campaigns": frozenset({Role.OWNER, Role.CAMPAIGNER}),
+    "send_alerts": frozenset({Role.OWNER, Role.CAMPAIGNER}),
+    "export": frozenset({Role.OWNER, Role.CAMPAIGNER}),
+    "see_people": frozenset({Role.OWNER, Role.CAMPAIGNER}),
+    "read_dashboards": EVERY_ROLE,
+    "check_in": EVERY_ROLE,
+}
+
+
+def may(user, organization, action: str) -> bool:
+    """Whether `user` may do `action` (a key of MAY) for this organization, by their role in
+    it. Someone who is a campaigner here and a volunteer there holds a campaigner's
+    permissions everywhere; a view that acts for one organization asks this as well."""
+    allowed = MAY[action]  # an unknown action is a programming error, not a "no"
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.role_of(user, organization) in allowed
 
 
 class OrganizationScopedAdmin(admin.ModelAdmin):

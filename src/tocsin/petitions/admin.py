@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from tocsin.campaigns.models import Campaign
+from tocsin.core.audit import record
 from tocsin.organizations.scoping import OrganizationScopedAdmin
 
 from . import moderation, services
@@ -126,11 +127,29 @@ class SignatureAdmin(OrganizationScopedAdmin):
             services.forget_count(petition_id)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
+    # Bulk updates send no signals, so auditlog sees none of these rows: one entry per
+    # petition, naming the signatures by number only (never the signer).
+    AUDIT_IDS_KEPT = 1000
+
+    def _record(self, request, event, signature_ids):
+        by_petition = {}
+        for petition_id, signature_id in Signature.objects.filter(pk__in=signature_ids).values_list(
+            "petition_id", "pk"
+        ):
+            by_petition.setdefault(petition_id, []).append(signature_id)
+        petitions = PetitionAction.objects.select_related("campaign").in_bulk(by_petition)
+        for petition_id, ids in by_petition.items():
+            petition = petitions[petition_id]
+            details = {"count": len(ids), "signatures": sorted(ids)[: self.AUDIT_IDS_KEPT]}
+            record(request, event, petition, petition.campaign.organization_id, details)
+
     @admin.action(
         description=_("Release held signatures (they get their mail)"), permissions=["change"]
     )
     def release(self, request, queryset):
+        held = list(queryset.filter(held_at__isnull=False).values_list("pk", flat=True))
         count = services.release_held(queryset)
+        self._record(request, "signatures_released", held)
         self._done(
             request,
             queryset,
@@ -140,7 +159,11 @@ class SignatureAdmin(OrganizationScopedAdmin):
 
     @admin.action(description=_("Invalidate: stop counting them"), permissions=["change"])
     def invalidate(self, request, queryset):
-        count = queryset.filter(invalidated_at__isnull=True).update(invalidated_at=timezone.now())
+        counted = list(queryset.filter(invalidated_at__isnull=True).values_list("pk", flat=True))
+        count = Signature.objects.filter(pk__in=counted, invalidated_at__isnull=True).update(
+            invalidated_at=timezone.now()
+        )
+        self._record(request, "signatures_invalidated", counted)
         self._done(
             request,
             queryset,
@@ -152,7 +175,11 @@ class SignatureAdmin(OrganizationScopedAdmin):
 
     @admin.action(description=_("Restore: count them again"), permissions=["change"])
     def restore(self, request, queryset):
-        count = queryset.filter(invalidated_at__isnull=False).update(invalidated_at=None)
+        invalid = list(queryset.filter(invalidated_at__isnull=False).values_list("pk", flat=True))
+        count = Signature.objects.filter(pk__in=invalid, invalidated_at__isnull=False).update(
+            invalidated_at=None
+        )
+        self._record(request, "signatures_restored", invalid)
         self._done(
             request,
             queryset,

@@ -29,8 +29,14 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "tocsin.core",
     "tocsin.organizations",
+    "tocsin.audit",
+    "tocsin.signin",
     "tocsin.targets",
     "tocsin.districts",
     "tocsin.campaigns",
@@ -44,6 +50,7 @@ INSTALLED_APPS = [
     "tocsin.dashboard",
     "tocsin.alerts",
     "tocsin.pages",
+    "tocsin.organize",
     "anymail",
 ]
 
@@ -55,9 +62,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tocsin.audit.middleware.AuditlogMiddleware",
     "tocsin.dashboard.pageviews.PageViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tocsin.core.staff_sessions.StaffSessionMiddleware",
+    # After the staff session check: an expired session is signed out before being asked.
+    "tocsin.signin.middleware.SecondFactorMiddleware",
     "tocsin.core.http.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -198,6 +209,44 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "tocsin.core.http.client_ip"
 # Login records (address, browser, username) are deleted after this many days (retention job).
 TOCSIN_LOGIN_LOG_DAYS = env.int("TOCSIN_LOGIN_LOG_DAYS", default=30)
+
+# The record of who changed what (django-auditlog; tocsin/audit). Entries carry the organization
+# they belong to (audit.Entry). Signatures are tracked for organizers' changes only, and by
+# number: no entry copies a supporter's name, address or email (audit/models.py, tracking.py).
+AUDITLOG_LOGENTRY_MODEL = "audit.Entry"
+# auditlog's own migrations would still create its stock log table, unused once swapped; its
+# foreign key to users would then stop PostgreSQL from emptying the users table (a test's
+# flush). Without migrations, Django creates no table for a swapped model.
+MIGRATION_MODULES = {"auditlog": None}
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    "campaigns.campaign",
+    "campaigns.demand",
+    "campaigns.campaigntarget",
+    "campaigns.targetstance",
+    "campaigns.stanceevidence",
+    "campaigns.partnership",
+    "calls.callaction",
+    "calls.scriptvariant",
+    "petitions.petitionaction",
+    {"model": "petitions.signature", "include_fields": ["invalidated_at", "held_at"]},
+    "letters.writeaction",
+    "letters.lettervariant",
+    "events.event",
+    "events.session",
+    "fundraising.fundraiser",
+    "alerts.alert",
+    "targets.target",
+    "targets.office",
+    "organizations.organization",
+    "organizations.membership",
+    # Not there yet: registered by name, so it is tracked from the day it is added.
+    "organizations.invitation",
+)
+# Owners and campaigners must sign in with a second factor (an authenticator app, recovery
+# codes: the signin app). Off for development and tests; production turns it on by default.
+TOCSIN_REQUIRE_TWO_FACTOR = env.bool("TOCSIN_REQUIRE_TWO_FACTOR", default=False)
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = env.str("TOCSIN_SITE_NAME", default="Tocsin")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Español"))]

@@ -30,6 +30,9 @@ if bool(STRIPE_SECRET_KEY) != bool(STRIPE_WEBHOOK_SECRET):  # noqa: F405
         "offline gifts only)."
     )
 
+# Organizers guard the names and addresses of people at risk: a password alone is not enough.
+TOCSIN_REQUIRE_TWO_FACTOR = env.bool("TOCSIN_REQUIRE_TWO_FACTOR", default=True)
+
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 SESSION_COOKIE_SECURE = True

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from tocsin.core.audit import record
 from tocsin.core.emails import normalize_email
 from tocsin.core.forms import StorableEmailField
 from tocsin.core.personal_data import erase_person, export_person
@@ -200,11 +201,11 @@ class SupporterAdmin(OrganizationScopedAdmin):
     @admin.action(description=_("Export their data (JSON)"), permissions=["view"])
     def export_data(self, request, queryset):
         scope = scope_of(request.user)
-        payload = [
-            export_person(supporter.email, organizations=scope)
-            for supporter in queryset
-            if supporter.email
-        ]
+        payload = []
+        for supporter in queryset:
+            if supporter.email:
+                payload.append(export_person(supporter.email, organizations=scope))
+                record(request, "person_export", supporter, supporter.organization_id, {})
         return json_download(payload, "supporters.json")
 
     @admin.action(description=_("Erase their personal data"), permissions=["erase"])
@@ -216,6 +217,7 @@ class SupporterAdmin(OrganizationScopedAdmin):
                 erase_person(supporter.email, organizations=scope)
             else:
                 erase_supporter(supporter)
+            record(request, "person_erase", supporter, supporter.organization_id, {})
             erased += 1
         self.message_user(
             request,
@@ -298,6 +300,8 @@ class SupporterAdmin(OrganizationScopedAdmin):
         if request.method == "POST":
             return self._person_post(request, person)
         export = request.GET.get("export")
+        if export in ("json", "page"):
+            record(request, "person_export", person, person.organization_id, {"format": export})
         if export == "json":
             return json_download(self._export(person), f"person-{person.pk}.json")
         context = {
@@ -336,6 +340,7 @@ class SupporterAdmin(OrganizationScopedAdmin):
                 erase_person(person.email, organizations=[person.organization_id])
             else:
                 erase_supporter(person)
+            record(request, "person_erase", person, person.organization_id, {})
             self.message_user(request, gettext("Their personal data is erased."), messages.SUCCESS)
             return HttpResponseRedirect(here)
         if not self.has_tag_permission(request) or person.erased_at:

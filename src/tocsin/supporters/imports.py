@@ -18,7 +18,6 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -27,6 +26,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
 
+from tocsin.core.countries import UnknownCountry, normalize_country
 from tocsin.core.emails import MAX_LENGTH, normalize_email
 
 from .models import Activity, Consent, PeopleImport, Supporter, Tag, Tagging
@@ -44,7 +44,6 @@ COLUMNS = (
     "list",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-COUNTRIES = frozenset(phonenumbers.SUPPORTED_REGIONS)
 BATCH = 2_000
 # Errors kept to show; all are counted.
 ERRORS_KEPT = 500
@@ -159,11 +158,17 @@ def _parse(values: dict, line: int, check: Check, languages, now) -> Row | None:
                 gettext("%(column)s is longer than %(limit)d characters")
                 % {"column": column, "limit": limit}
             )
-    country = values.get("country", "").upper()
-    if country and country not in COUNTRIES:
+    try:
+        # "UK", "United Kingdom", "Reino Unido" and "gb" are all stored as GB.
+        country = normalize_country(values.get("country", ""))
+    except UnknownCountry:
+        country = ""
         problems.append(
-            gettext("unknown country %(country)s: use its two-letter code, such as US")
-            % {"country": repr(values["country"][:10])}
+            gettext(
+                "unknown country “%(country)s”: write its name (United Kingdom) or its "
+                "two-letter code (GB)"
+            )
+            % {"country": values["country"].strip()[:40]}
         )
     language = values.get("language", "").lower()
     if language and language not in languages:

@@ -9,7 +9,9 @@ class LegislatorFactory(factory.django.DjangoModelFactory):
         model = Target
 
     kind = Target.Kind.LEGISLATOR
-    bioguide_id = factory.Sequence(lambda n: f"Z{n:06d}")
+    # Real ids run from 000001 upwards after their letter; a test's members start at 900000, so
+    # a module that loads the real Congress after many made-up members never meets a clash.
+    bioguide_id = factory.Sequence(lambda n: f"Z{900000 + n:06d}")
     name = factory.Sequence(lambda n: f"Member {n}")
     title = "Representative"
     chamber = Chamber.HOUSE

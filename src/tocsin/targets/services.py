@@ -19,6 +19,7 @@ from tocsin.districts.models import DatasetImport
 from tocsin.districts.states import STATES
 
 from .models import Chamber, Office, SocialAccount, Target
+from .signals import targets_changed
 
 UPSTREAM = "https://unitedstates.github.io/congress-legislators/"
 FILES = {
@@ -202,13 +203,17 @@ def sync_legislators(
     with transaction.atomic():
         existing = {t.bioguide_id: t for t in Target.objects.filter(bioguide_id__isnull=False)}
         offices_by_key = {o.source_key: o for o in Office.objects.filter(source_key__isnull=False)}
-        seen_offices: set[str] = set()
+        # New rows go in by the batch (a first sync writes thousands); existing rows are saved
+        # one by one, and only when the dataset changed them.
+        new_targets: list[Target] = []
+        rows_by_member: list[tuple[Target, list[dict], dict[str, str]]] = []
         for fields in members:
             washington = fields.pop("washington_office")
             bioguide = fields["bioguide_id"]
             target = existing.get(bioguide)
             if target is None:
-                target = Target.objects.create(**fields, synced_at=now)
+                target = Target(**fields, synced_at=now)
+                new_targets.append(target)
                 result.created += 1
             else:
                 changed = [name for name, value in fields.items() if getattr(target, name) != value]
@@ -235,6 +240,14 @@ def sync_legislators(
                 },
                 *district_offices.get(bioguide, []),
             ]
+            rows_by_member.append((target, office_rows, social.get(bioguide, {})))
+        Target.objects.bulk_create(new_targets)
+        created_ids = {target.pk for target in new_targets}
+
+        seen_offices: set[str] = set()
+        new_offices: list[Office] = []
+        new_accounts: list[SocialAccount] = []
+        for target, office_rows, accounts in rows_by_member:
             for row in office_rows:
                 key = row["source_key"]
                 if key in seen_offices:
@@ -242,19 +255,29 @@ def sync_legislators(
                 seen_offices.add(key)
                 office = offices_by_key.get(key)
                 if office is None:
-                    Office.objects.create(target=target, is_active=True, **row)
+                    new_offices.append(Office(target=target, is_active=True, **row))
                 else:
                     # Corrections (phone_override, hidden, OfficeCorrection) are not in `row`.
-                    for name, value in row.items():
-                        setattr(office, name, value)
-                    office.target = target
-                    office.is_active = True
-                    office.save()
+                    wanted = {**row, "target_id": target.pk, "is_active": True}
+                    changed = [
+                        name for name, value in wanted.items() if getattr(office, name) != value
+                    ]
+                    for name in changed:
+                        setattr(office, name, wanted[name])
+                    if changed:
+                        office.save(update_fields=changed)
                 result.offices += 1
+            if target.pk in created_ids:
+                new_accounts += [
+                    SocialAccount(target=target, network=network, handle=handle, from_dataset=True)
+                    for network, handle in accounts.items()
+                ]
+                result.social_accounts += len(accounts)
+                continue
             SocialAccount.objects.filter(target=target, from_dataset=True).exclude(
-                network__in=social.get(bioguide, {}).keys()
+                network__in=accounts.keys()
             ).delete()
-            for network, handle in social.get(bioguide, {}).items():
+            for network, handle in accounts.items():
                 account, created = SocialAccount.objects.get_or_create(
                     target=target,
                     network=network,
@@ -265,6 +288,14 @@ def sync_legislators(
                     account.handle = handle
                     account.save(update_fields=["handle"])
                 result.social_accounts += 1
+        Office.objects.bulk_create(new_offices)
+        SocialAccount.objects.bulk_create(new_accounts)
+        # Rows made in bulk send no post_save: say once which members gained offices.
+        gained = {office.target_id for office in new_offices} - created_ids
+        if gained:
+            transaction.on_commit(
+                lambda: targets_changed.send(sender=Target, target_ids=sorted(gained))
+            )
         current_ids = {fields["bioguide_id"] for fields in members}
         result.retired = (
             Target.objects.legislators()

@@ -7,21 +7,27 @@ from tocsin.targets.models import PARTY_NAMES
 
 
 class ScoreboardFilterForm(forms.Form):
-    """State and party filters for the whip count; the choices are what the scoreboard holds."""
+    """State and party filters for the whip count; the choices are what the scoreboard holds.
+
+    A UK whip count (`uk=True`) has no state filter, and its parties are named as they are
+    (Labour, Reform UK): the US datasets' spellings are never looked up for them."""
 
     state = forms.ChoiceField(label=_("State"), required=False)
     party = forms.ChoiceField(label=_("Party"), required=False)
 
-    def __init__(self, *args, states=(), parties=(), **kwargs):
+    def __init__(self, *args, states=(), parties=(), uk=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("All states"))] + [
-            (code, STATES[code].name if code in STATES else code) for code in sorted(states)
-        ]
+        if uk:
+            del self.fields["state"]
+        else:
+            self.fields["state"].choices = [("", _("All states"))] + [
+                (code, STATES[code].name if code in STATES else code) for code in sorted(states)
+            ]
         self.fields["party"].choices = [("", _("All parties"))] + [
-            (party, PARTY_NAMES.get(party, party)) for party in sorted(parties)
+            (party, party if uk else PARTY_NAMES.get(party, party)) for party in sorted(parties)
         ]
-        for name in ("state", "party"):
-            self.fields[name].error_messages["invalid_choice"] = gettext(
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = gettext(
                 "No target on this list matches that filter; showing everyone."
             )
 

@@ -25,7 +25,7 @@ from tocsin.calls.services import answer_counts, call_counts_by_target
 from tocsin.campaigns.models import Campaign, Stance, StanceEvidence, TargetStance
 from tocsin.campaigns.signals import forget_pages
 from tocsin.letters.services import letter_counts_by_target
-from tocsin.targets.models import PARTY_NAMES, Target
+from tocsin.targets.models import PARTY_NAMES, Chamber, Target
 
 # Stances clear the scoreboard as soon as they are committed; call and letter counts may lag
 # this long.
@@ -176,14 +176,14 @@ class StanceImportError(ValueError):
 
 
 def targets_for_campaign(campaign: Campaign):
-    """Whom an import may name: members of Congress, and the custom targets of the campaign's
-    own organizations."""
+    """Whom an import may name: members of Congress, MPs and ministers (the shared targets),
+    and the custom targets of the campaign's own organizations."""
     organizations = [
         campaign.organization_id,
         *campaign.accepted_partners().values_list("pk", flat=True),
     ]
     return Target.objects.filter(
-        Q(kind=Target.Kind.LEGISLATOR) | Q(organization_id__in=organizations)
+        Q(kind__in=Target.SHARED_KINDS) | Q(organization_id__in=organizations)
     )
 
 
@@ -454,6 +454,8 @@ class ScoreRow:
     calls: int
     # Letters written to them on any of the campaign's write actions (sent or handed over).
     letters: int = 0
+    # An MP or a minister: their place is a constituency or a department, never a US state.
+    in_uk_parliament: bool = False
 
 
 @dataclass(frozen=True)
@@ -461,6 +463,10 @@ class StanceGroup:
     stance: str
     label: str
     rows: tuple[ScoreRow, ...]
+
+
+def _in_uk_parliament(target: Target) -> bool:
+    return target.kind == Target.Kind.MINISTER or target.chamber == Chamber.COMMONS
 
 
 def _role(target: Target) -> str:
@@ -486,6 +492,7 @@ def _scoreboard_rows(campaign: Campaign) -> tuple[ScoreRow, ...]:
     for target in Target.objects.filter(pk__in=target_ids).order_by("state", "name"):
         current = stances.get(target.pk)
         evidence = current.evidence if current else None
+        in_uk_parliament = _in_uk_parliament(target)
         rows.append(
             ScoreRow(
                 target_id=target.pk,
@@ -494,7 +501,9 @@ def _scoreboard_rows(campaign: Campaign) -> tuple[ScoreRow, ...]:
                 state=target.state,
                 seat_label=target.seat_label,
                 party=target.party,
-                party_initial=target.party_initial,
+                # The initials' colours are the US parties' (D, R): a Democratic Unionist is no
+                # Democrat, nor Reform UK Republican.
+                party_initial="" if in_uk_parliament else target.party_initial,
                 role=_role(target),
                 initials=target.initials,
                 portrait_url=target.portrait_url,
@@ -506,6 +515,7 @@ def _scoreboard_rows(campaign: Campaign) -> tuple[ScoreRow, ...]:
                 source_url=evidence.source_url if evidence else "",
                 calls=calls.get(target.pk, 0),
                 letters=letters.get(target.pk, 0),
+                in_uk_parliament=in_uk_parliament,
             )
         )
     return tuple(rows)
@@ -535,6 +545,13 @@ def group_by_stance(rows) -> list[StanceGroup]:
         if members:
             groups.append(StanceGroup(value, str(label), members))
     return groups
+
+
+def is_uk_scoreboard(campaign: Campaign, rows) -> bool:
+    """A UK campaign's whip count (MPs, ministers): it has no US states to filter by."""
+    has_us_places = any(r.state and not r.in_uk_parliament for r in rows)
+    uk = campaign.country == Campaign.Country.GB or any(r.in_uk_parliament for r in rows)
+    return uk and not has_us_places
 
 
 def filter_rows(rows, *, state: str = "", party: str = "") -> list[ScoreRow]:

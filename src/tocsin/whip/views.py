@@ -18,12 +18,15 @@ def whip_context(campaign: Campaign, query=None) -> dict | None:
         query or None,
         states={r.state for r in rows if r.state},
         parties={r.party for r in rows if r.party},
+        uk=services.is_uk_scoreboard(campaign, rows),
     )
     shown = rows
-    if form.is_bound and form.is_valid():
+    # An empty filter, or a state in a UK whip count's address, filters nothing.
+    if form.is_bound and form.is_valid() and any(form.cleaned_data.values()):
         shown = services.filter_rows(rows, **form.cleaned_data)
     return {
         "form": form,
+        "by_state": "state" in form.fields,
         "filtered": shown is not rows,
         "groups": services.group_by_stance(shown),
         "totals": [t for t in services.stance_totals(shown) if t[2]],
@@ -34,7 +37,7 @@ def whip_context(campaign: Campaign, query=None) -> dict | None:
 
 @require_http_methods(["GET"])
 def scoreboard(request: HttpRequest, slug: str) -> HttpResponse:
-    """The whip count on its own page, with the state and party filters applied."""
+    """The whip count on its own page, with the state (US only) and party filters applied."""
     campaign = campaign_for(request, slug)
     context = whip_context(campaign, request.GET)
     if context is None:

@@ -13,6 +13,7 @@ from tocsin.calls.models import CallAction
 from tocsin.campaigns.factories import CampaignFactory, CampaignTargetFactory
 from tocsin.campaigns.models import Campaign
 from tocsin.campaigns.places import lookup_for
+from tocsin.conftest import delete_targets
 from tocsin.districts import uk
 
 pytestmark = pytest.mark.django_db
@@ -63,8 +64,9 @@ def forget_uk_places() -> None:
     )
     from tocsin.targets.models import Target
 
-    for model in (Constituency, PostcodeRangeTable, PostcodeOutward, DatasetImport, Target):
+    for model in (Constituency, PostcodeRangeTable, PostcodeOutward, DatasetImport):
         model.objects.all().delete()
+    delete_targets(Target.objects.all())
     uk.reset_uk_indexes()
 
 

@@ -33,7 +33,7 @@ def test_an_organizer_reads_the_dashboard_and_the_map(browser_page, live_server,
         page.set_viewport_size({"width": width, "height": height})
         page.screenshot(path=ARTIFACTS / f"dashboard-{name}.png", full_page=True)
 
-    page.get_by_role("link", name="Map of signatures and calls").click()
+    page.get_by_role("link", name="Map of signatures, calls and letters").click()
     wi2 = sum(1 for s in scenario.counted_signatures() if s.district == "WI-2")
     expect(page.locator("#place-table tr[data-place='WI-2'] td")).to_have_text(str(wi2))
     expect(page.get_by_role("img", name="Signatures by congressional district")).to_be_visible()

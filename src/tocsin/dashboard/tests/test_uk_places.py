@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tocsin.campaigns.factories import CampaignFactory
+from tocsin.conftest import delete_targets
 from tocsin.dashboard import mapping, rollups, services
 from tocsin.districts.models import (
     Constituency,
@@ -38,8 +39,10 @@ def uk_data(django_db_setup, django_db_blocker, shared_data_dir):
     mapping.reset()
     yield shared_data_dir / "uk"
     with django_db_blocker.unblock():
-        Target.objects.filter(chamber=Chamber.COMMONS).delete()
-        Target.objects.filter(kind=Target.Kind.MINISTER).delete()
+        delete_targets(
+            Target.objects.filter(chamber=Chamber.COMMONS),
+            Target.objects.filter(kind=Target.Kind.MINISTER),
+        )
         for model in (Constituency, PostcodeRangeTable, PostcodeOutward):
             model.objects.all().delete()
         DatasetImport.objects.filter(dataset__startswith="uk").delete()
@@ -134,6 +137,7 @@ def test_the_dashboard_map_and_csv_show_constituencies(client, campaign, mp_name
         "0",
         "4",
         mp_names[WESTMINSTER],
+        "0",
     ]
     assert by_place["WI-2"][:5] == ["district", "WI-2", "Wisconsin 2", "0", "3"]
 

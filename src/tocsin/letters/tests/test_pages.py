@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from tocsin.campaigns.factories import CampaignTargetFactory, organizer_allowed
 from tocsin.campaigns.models import Campaign
+from tocsin.conftest import delete_targets
 from tocsin.letters import services
 from tocsin.letters.factories import WriteActionFactory
 from tocsin.letters.forms import seal_place
@@ -392,7 +393,6 @@ def uk_data(django_db_setup, django_db_blocker, shared_data_dir):
     """The real constituencies, postcodes, boundaries, MPs and ministers, loaded once."""
     from tocsin.districts.models import DatasetImport
     from tocsin.districts.uk import reset_uk_indexes
-    from tocsin.targets.models import Target
     from tocsin.targets.uk import sync_uk
 
     with django_db_blocker.unblock():
@@ -405,7 +405,7 @@ def uk_data(django_db_setup, django_db_blocker, shared_data_dir):
         for name in ("Constituency", "PostcodeRangeTable", "PostcodeOutward"):
             getattr(district_models, name).objects.all().delete()
         DatasetImport.objects.filter(dataset__startswith="uk").delete()
-        Target.objects.all().delete()
+        delete_targets()
         reset_uk_indexes()
 
 

@@ -61,9 +61,10 @@ ENGLISH_WORDS = re.compile(
 URLS_AND_ADDRESSES = re.compile(r"(https?://\S+|\S+@\S+\.\S+|[#@]\w+|\S+\.(org|gov|com)\S*)")
 
 
-def proper_names() -> list[str]:
+def proper_names() -> re.Pattern:
     """Names said the same in every language: the people and offices called, the groups,
-    publishers, venues and places. Longest first, so a name inside another goes with it."""
+    publishers, venues and places, as one pattern. Longest first, so a name inside another
+    goes with it."""
     names = {"Tocsin"}
     for target in Target.objects.all():
         names |= {target.name, target.title, f"{target.title} {target.name}"}
@@ -74,16 +75,15 @@ def proper_names() -> list[str]:
     for session in Session.objects.all():
         names |= {session.venue_name, session.venue_address}
     names |= set(Event.objects.values_list("organizer_name", flat=True))
-    return sorted(filter(None, names), key=len, reverse=True)
+    longest_first = sorted(filter(None, names), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, longest_first)), re.IGNORECASE)
 
 
-def english_on(page, names: list[str]) -> list[str]:
+def english_on(page, names: re.Pattern) -> list[str]:
     """The texts of the page, outside lang="en", that read as English."""
     found = []
     for text in page.evaluate(VISIBLE_TEXTS):
-        plain = URLS_AND_ADDRESSES.sub(" ", text)
-        for name in names:
-            plain = re.sub(re.escape(name), " ", plain, flags=re.IGNORECASE)
+        plain = names.sub(" ", URLS_AND_ADDRESSES.sub(" ", text))
         if ENGLISH_WORDS.search(plain):
             found.append(text)
     return found

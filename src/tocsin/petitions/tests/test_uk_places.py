@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tocsin.campaigns.factories import CampaignTargetFactory
+from tocsin.conftest import delete_targets
 from tocsin.districts.models import (
     Constituency,
     DatasetImport,
@@ -40,8 +41,10 @@ def uk_data(django_db_setup, django_db_blocker, shared_data_dir):
     reset_uk_indexes()
     yield shared_data_dir / "uk"
     with django_db_blocker.unblock():
-        Target.objects.filter(chamber=Chamber.COMMONS).delete()
-        Target.objects.filter(kind=Target.Kind.MINISTER).delete()
+        delete_targets(
+            Target.objects.filter(chamber=Chamber.COMMONS),
+            Target.objects.filter(kind=Target.Kind.MINISTER),
+        )
         for model in (Constituency, PostcodeRangeTable, PostcodeOutward):
             model.objects.all().delete()
         DatasetImport.objects.filter(dataset__startswith="uk").delete()

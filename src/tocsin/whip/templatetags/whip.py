@@ -21,7 +21,7 @@ class UnknownTogether:
 
     rows: tuple
     summary: str
-    noun: str  # "representatives", "senators" or "people": which plural the sentence uses
+    noun: str  # "representatives", "senators", "mps" or "people": which plural the sentence uses
 
     @property
     def calls(self) -> int:
@@ -38,6 +38,8 @@ def _noun(rows) -> str:
         return "representatives"
     if titles == {"Senator"}:
         return "senators"
+    if titles == {"MP"}:
+        return "mps"
     return "people"
 
 

@@ -5,8 +5,8 @@ from tocsin.dashboard import rollups
 
 class Command(BaseCommand):
     help = (
-        "Bring the dashboard's rollups of calls, signatures, RSVPs and gifts up to date with "
-        "the rows: the last few hours, and any campaign whose older rows changed. With "
+        "Bring the dashboard's rollups of calls, signatures, RSVPs, gifts and letters up to "
+        "date with the rows: the last few hours, and any campaign whose older rows changed. With "
         "--all-hours, recount everything. The task worker does both on its own (every minute, "
         "and nightly); this is for running by hand. Safe to run twice at once."
     )

@@ -18,7 +18,7 @@ from tocsin.campaigns.models import Campaign, CampaignTarget, Demand, Partnershi
 from tocsin.events.demo import load_demo_events
 from tocsin.events.models import Event, Rsvp
 from tocsin.fundraising.demo import load_fighting_fund
-from tocsin.organizations.models import Membership, Organization
+from tocsin.organizations.models import Membership, Organization, Role
 from tocsin.organizations.roles import ensure_organizers_group
 from tocsin.pages.demo import load_demo_alerts
 from tocsin.pages.demo_es import load_spanish
@@ -771,4 +771,6 @@ class Command(BaseCommand):
         user.save()
         user.groups.add(ensure_organizers_group())
         for organization in organizations:
-            Membership.objects.get_or_create(user=user, organization=organization)
+            Membership.objects.update_or_create(
+                user=user, organization=organization, defaults={"role": Role.OWNER}
+            )
