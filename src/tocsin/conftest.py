@@ -173,21 +173,27 @@ def browser_page():
 
 
 def delete_targets(*querysets) -> None:
-    """Delete loaded targets at a module's end without a query per row: the receivers that
-    forget the cached campaign pages of a changed target are muted meanwhile (every test
-    clears the cache anyway), so Django deletes offices and accounts in bulk."""
-    from django.db.models.signals import post_delete
+    """Delete loaded targets at a module's end without work per row: the receivers that forget
+    the cached pages and scoreboards of a changed target are muted meanwhile (every test clears
+    the cache anyway), and so is the record of changes (no organizer is deleting anything), so
+    Django deletes offices and accounts in bulk."""
+    from auditlog.context import disable_auditlog
+    from django.db.models.signals import post_delete, pre_delete
 
-    from tocsin.campaigns import signals
+    from tocsin.campaigns import signals as campaign_signals
     from tocsin.targets.models import Office, SocialAccount, Target
+    from tocsin.whip import signals as whip_signals
 
     for model in (Target, Office, SocialAccount):
         post_delete.disconnect(sender=model, dispatch_uid=f"{model}-{post_delete}")
+    pre_delete.disconnect(sender=Target, dispatch_uid=f"whip-target-{pre_delete}")
     try:
-        for queryset in querysets or (Target.objects.all(),):
-            queryset.delete()
+        with disable_auditlog():
+            for queryset in querysets or (Target.objects.all(),):
+                queryset.delete()
     finally:
-        signals.connect()
+        campaign_signals.connect()
+        whip_signals.connect()
 
 
 @pytest.fixture(scope="module")
