@@ -125,7 +125,7 @@ OTHER_NAMES = {
 }
 
 
-def second_factor_required(user) -> bool:
+def second_factor_required(user, *, has_device: bool | None = None) -> bool:
     """Whether this user must prove a second factor before the back office.
 
     Anyone who set one up is asked for it, whatever the installation says: a device that is
@@ -134,7 +134,9 @@ def second_factor_required(user) -> bool:
     """
     if not user.is_authenticated or not user.is_active:
         return False
-    if user_has_device(user, confirmed=True):
+    if has_device is None:
+        has_device = user_has_device(user, confirmed=True)
+    if has_device:
         return True
     if not settings.TOCSIN_REQUIRE_TWO_FACTOR:
         return False
@@ -150,9 +152,19 @@ def second_factor_step(request) -> str | None:
     # Requests that never passed through OTPMiddleware (a RequestFactory) carry no proof.
     if not user.is_authenticated or getattr(user, "is_verified", lambda: False)():
         return None
-    if not second_factor_required(user):
-        return None
-    return "signin:verify" if user_has_device(user, confirmed=True) else "signin:setup"
+    # The admin asks several times per page (the view, its permission, the sidebar); the
+    # answer for one user holds for the request.
+    known = getattr(request, "_tocsin_second_factor", None)
+    if known is not None and known[0] == user.pk:
+        return known[1]
+    if user_has_device(user, confirmed=True):
+        step = "signin:verify"
+    elif second_factor_required(user, has_device=False):
+        step = "signin:setup"
+    else:
+        step = None
+    request._tocsin_second_factor = (user.pk, step)
+    return step
 
 
 def redirect_to_step(request, step: str) -> HttpResponseRedirect:
