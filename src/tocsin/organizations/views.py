@@ -14,7 +14,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -70,7 +72,10 @@ def members(request, organization_id: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("An invitation is on its way to %(email)s. It expires on %(date)s.")
-                    % {"email": invitation.email, "date": invitation.expires_at.date()},
+                    % {
+                        "email": invitation.email,
+                        "date": date_format(localtime(invitation.expires_at)),
+                    },
                 )
                 return redirect("organizations:members", organization_id=organization.pk)
     memberships = organization.memberships.select_related("user").order_by("user__username")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tocsin.calls.models import CallAction
+from tocsin.calls.services import fill_script
 from tocsin.campaigns.models import Campaign
 from tocsin.districts.states import state_choices
 from tocsin.events.models import Event
@@ -238,16 +239,20 @@ def targets(request, campaign_id: int) -> HttpResponse:
 @permission_required("campaigns.add_campaign", raise_exception=True)
 def preview(request, campaign_id: int) -> HttpResponse:
     campaign = _draft(request, campaign_id)
+    call = CallAction.objects.filter(campaign=campaign).first()
+    targets = [link.target for link in campaign.campaign_targets.select_related("target")]
     context = {
         "campaign": campaign,
         "steps": _steps(campaign, 3),
+        # The script as the first person called will hear it, placeholders filled.
+        "script": fill_script(call.script, targets[0]) if call and targets else "",
         "problems": services.checklist(campaign),
         "demands": list(campaign.demands.all()),
-        "call": CallAction.objects.filter(campaign=campaign).first(),
+        "call": call,
         "petition": PetitionAction.objects.filter(campaign=campaign).first(),
         "writes": list(campaign.write_actions.all()),
         "events": list(Event.objects.filter(campaign=campaign)),
-        "targets": [link.target for link in campaign.campaign_targets.select_related("target")],
+        "targets": targets,
     }
     return render(request, "organize/preview.html", context)
 

@@ -179,6 +179,11 @@ def test_the_flow_builds_a_call_campaign_with_a_custom_target_and_a_petition(
 
     preview = client.get(reverse("organize:preview", args=[campaign.pk]))
     assert preview.context["problems"] == []
+    # The phone preview reads the script as the first person called hears it.
+    page = preview.content.decode()
+    assert "{name}" not in page
+    first = campaign.campaign_targets.select_related("target").first().target
+    assert f"to ask {first.title} {first.name} not to recognise" in page
     response = client.post(reverse("organize:publish", args=[campaign.pk]))
     assert response.status_code == 302
     campaign.refresh_from_db()
