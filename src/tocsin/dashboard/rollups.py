@@ -219,47 +219,36 @@ def _recount(kind: str, since, campaign_id: int | None) -> int:
 
 
 def _recount_targets(since, campaign_id: int | None) -> int:
-    """Recount the calls per target, office and outcome (skips included) of one campaign, or
-    of every campaign with a report since `since`; inside _recount's transaction."""
-    if campaign_id is not None:
-        campaigns = {campaign_id}
-    else:
-        campaigns = set(
-            CallReport.objects.filter(created_at__gte=since)
-            .values_list("action__campaign_id", flat=True)
-            .distinct()
-            .order_by()
-        )
-    if not campaigns:
-        return 0
-    now = {
-        tuple(key): n
-        for *key, n in CallReport.objects.filter(action__campaign_id__in=campaigns)
-        .values_list("action__campaign_id", "target_id", "office_id", "outcome")
-        .annotate(n=models.Count("pk"))
-        .order_by()
-    }
-    held = {
-        tuple(key): n
-        for *key, n in CallTargetRollup.objects.filter(campaign_id__in=campaigns).values_list(
-            *TARGET_FIELDS, "count"
-        )
-    }
-    deltas = [
-        (*key, now.get(key, 0) - held.get(key, 0))
-        for key in sorted(now.keys() | held.keys())
-        if now.get(key, 0) != held.get(key, 0)
-    ]
-    add_counts(CallTargetRollup, TARGET_FIELDS, deltas)
-    # A line the dashboard would show with nothing on it.
-    CallTargetRollup.objects.filter(campaign_id__in=campaigns, count=0).delete()
-    return len(deltas)
+    """Recount the calls per target, office and outcome (skips included)."""
+    return _recount_per_target(
+        CallReport.objects.all(),
+        "created_at",
+        "action__campaign_id",
+        CallTargetRollup,
+        TARGET_FIELDS,
+        since,
+        campaign_id,
+    )
 
 
 def _recount_letter_targets(since, campaign_id: int | None) -> int:
-    """Recount the letters per target of one campaign, or of every campaign with a letter
-    counted since `since`; inside _recount's transaction."""
+    """Recount the letters per target."""
     rows, moment, campaign = _rows(Kind.LETTER)
+    return _recount_per_target(
+        rows,
+        moment,
+        campaign,
+        LetterTargetRollup,
+        ["campaign_id", "target_id"],
+        since,
+        campaign_id,
+    )
+
+
+def _recount_per_target(rows, moment, campaign, rollup, fields, since, campaign_id) -> int:
+    """Recount `rollup` (a row per value of `fields`, the campaign's id first, with its count)
+    from `rows` for one campaign, or for every campaign with a row at `moment` since `since`;
+    inside _recount's transaction."""
     if campaign_id is not None:
         campaigns = {campaign_id}
     else:
@@ -272,24 +261,26 @@ def _recount_letter_targets(since, campaign_id: int | None) -> int:
     if not campaigns:
         return 0
     now = {
-        (c, target): n
-        for c, target, n in rows.filter(**{f"{campaign}__in": campaigns})
-        .values_list(campaign, "target_id")
+        tuple(key): n
+        for *key, n in rows.filter(**{f"{campaign}__in": campaigns})
+        .values_list(campaign, *fields[1:])
         .annotate(n=models.Count("pk"))
+        .order_by()
     }
     held = {
-        (c, target): n
-        for c, target, n in LetterTargetRollup.objects.filter(
-            campaign_id__in=campaigns
-        ).values_list("campaign_id", "target_id", "count")
+        tuple(key): n
+        for *key, n in rollup.objects.filter(campaign_id__in=campaigns).values_list(
+            *fields, "count"
+        )
     }
     deltas = [
         (*key, now.get(key, 0) - held.get(key, 0))
         for key in sorted(now.keys() | held.keys())
         if now.get(key, 0) != held.get(key, 0)
     ]
-    add_counts(LetterTargetRollup, ["campaign_id", "target_id"], deltas)
-    LetterTargetRollup.objects.filter(campaign_id__in=campaigns, count=0).delete()
+    add_counts(rollup, fields, deltas)
+    # A line the dashboard would show with nothing on it.
+    rollup.objects.filter(campaign_id__in=campaigns, count=0).delete()
     return len(deltas)
 
 

@@ -127,10 +127,11 @@ def summarize(campaign: Campaign, now: datetime.datetime | None = None) -> Campa
 # ---------------------------------------------------------------------------- building a draft
 
 
-def unique_slug(title: str) -> str:
-    base = slugify(title)[:90] or "campaign"
+def free_slug(title: str, taken, *, fallback: str, length: int = 90) -> str:
+    """The title as a slug that no row of `taken` has yet: "baldwin", else "baldwin-2"…"""
+    base = slugify(title)[:length] or fallback
     slug, n = base, 1
-    while Campaign.objects.filter(slug=slug).exists():
+    while taken.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -155,7 +156,7 @@ def save_basics(campaign: Campaign, data: dict, partners) -> Campaign:
         campaign.language = data["language"]
         campaign.country = data["country"]
         if campaign.pk is None:
-            campaign.slug = unique_slug(data["title"])
+            campaign.slug = free_slug(data["title"], Campaign.objects, fallback="campaign")
             campaign.status = Campaign.Status.DRAFT
         campaign.save()
         texts = split_demands(data["demands"])
@@ -248,14 +249,9 @@ def save_petition(campaign: Campaign, data: dict) -> PetitionAction:
 
 def save_write(campaign: Campaign, data: dict) -> WriteAction:
     with transaction.atomic(), _in_campaign_language(campaign):
-        base = slugify(data["title"])[:50] or "write"
-        slug, n = base, 1
-        while WriteAction.objects.filter(campaign=campaign, slug=slug).exists():
-            n += 1
-            slug = f"{base}-{n}"
         return WriteAction.objects.create(
             campaign=campaign,
-            slug=slug,
+            slug=free_slug(data["title"], campaign.write_actions, fallback="write", length=50),
             position=campaign.write_actions.count() + 1,
             title=data["title"],
             subject=data["subject"],
@@ -270,7 +266,7 @@ def save_event(campaign: Campaign, data: dict, *, by) -> Event:
             organization=campaign.organization,
             campaign=campaign,
             title=data["title"],
-            slug=unique_event_slug(data["title"]),
+            slug=free_slug(data["title"], Event.objects, fallback="event"),
             description=data["description"],
             time_zone=data["time_zone"],
             organizer_name=by.get_full_name() or by.get_username(),
@@ -286,15 +282,6 @@ def save_event(campaign: Campaign, data: dict, *, by) -> Event:
             capacity=data["capacity"],
         )
     return event
-
-
-def unique_event_slug(title: str) -> str:
-    base = slugify(title)[:90] or "event"
-    slug, n = base, 1
-    while Event.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 # ------------------------------------------------------------------- the checklist and publish
