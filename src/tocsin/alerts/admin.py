@@ -101,7 +101,7 @@ class AlertAdmin(TranslationAdmin, OrganizationScopedAdmin):
         extra_context = extra_context or {}
         if alert is not None:
             extra_context["problems"] = rendering.check_texts(alert)
-            extra_context["can_send"] = views.can_send(request)
+            extra_context["can_send"] = views.can_send(request, alert)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def response_add(self, request, obj, post_url_continue=None):

@@ -25,6 +25,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from tocsin.core.emails import normalize_email
 from tocsin.core.spreadsheets import csv_lines
+from tocsin.organizations.scoping import may
 from tocsin.supporters.models import Supporter
 
 from . import audience, rendering, results, services
@@ -36,12 +37,17 @@ EDITABLE = (Alert.Status.DRAFT, Alert.Status.SCHEDULED)
 REFRESH_SECONDS = 5
 
 
-def can_send(request) -> bool:
-    return request.user.has_perm("alerts.send_alert")
+def can_send(request, alert) -> bool:
+    # The permission is the union of the user's roles; their role in this organization too.
+    return request.user.has_perm("alerts.send_alert") and may(
+        request.user, alert.organization, "send_alerts"
+    )
 
 
-def can_see_people(request) -> bool:
-    return request.user.has_perm("supporters.view_supporter")
+def can_see_people(request, alert) -> bool:
+    return request.user.has_perm("supporters.view_supporter") and may(
+        request.user, alert.organization, "see_people"
+    )
 
 
 def url(name: str, alert: Alert) -> str:
@@ -56,7 +62,7 @@ def page(model_admin, request, alert, template, title, status=200, **extra):
         "alert": alert,
         "original": alert,
         "can_change": model_admin.has_change_permission(request, alert),
-        "can_send": can_send(request),
+        "can_send": can_send(request, alert),
         "step": template.removesuffix(".html"),
         **extra,
     }
@@ -173,7 +179,7 @@ def preview_view(model_admin, request, alert):
     """The mail as a chosen person would read it, in each language, at phone and desktop
     width and as plain text. The person is chosen by address (a POST, so no address goes
     into a URL) and then named in the URL by their record's number."""
-    may_pick = can_see_people(request)
+    may_pick = can_see_people(request, alert)
     form = PreviewForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -231,7 +237,7 @@ def preview_view(model_admin, request, alert):
         versions=versions,
         problems=rendering.check_texts(alert),
         test_form=TestForm(languages=languages),
-        can_test=model_admin.has_change_permission(request, alert) or can_send(request),
+        can_test=model_admin.has_change_permission(request, alert) or can_send(request, alert),
     )
 
 
@@ -260,7 +266,7 @@ def preview_frame_view(model_admin, request, alert, language):
     if language not in rendering.languages_of(alert):
         language = rendering.languages_of(alert)[0] if rendering.languages_of(alert) else ""
     person = None
-    if can_see_people(request) and request.GET.get("person", ""):
+    if can_see_people(request, alert) and request.GET.get("person", ""):
         person = preview_person(alert, request.GET["person"])
     return _frame_response(render_for(alert, person, language).html)
 
@@ -269,7 +275,7 @@ def test_view(model_admin, request, alert):
     """One mail, marked as a test, to the organizer's own address."""
     if (refused := _require_post(request)) is not None:
         return refused
-    if not (model_admin.has_change_permission(request, alert) or can_send(request)):
+    if not (model_admin.has_change_permission(request, alert) or can_send(request, alert)):
         raise PermissionDenied
     form = TestForm(request.POST, languages=rendering.languages_of(alert))
     to_address = request.user.email
@@ -295,7 +301,7 @@ def test_view(model_admin, request, alert):
 def send_view(model_admin, request, alert):
     """The confirm page: the exact number of people now, what is still wrong with the texts,
     and the buttons to send now or at a time. Sending twice (a double click) sends once."""
-    if not can_send(request):
+    if not can_send(request, alert):
         raise PermissionDenied
     schedule_form = ScheduleForm(request.POST if "schedule" in request.POST else None)
     if request.method == "POST":
@@ -373,7 +379,7 @@ def control_view(model_admin, request, alert):
     """Pause, resume, cancel or unschedule: a POST with the button's name."""
     if (refused := _require_post(request)) is not None:
         return refused
-    if not can_send(request):
+    if not can_send(request, alert):
         raise PermissionDenied
     command = request.POST.get("command", "")
     if command not in CONTROLS:
@@ -410,7 +416,7 @@ def status_view(model_admin, request, alert):
     commands = [
         name
         for name, (_function, allowed) in CONTROLS.items()
-        if alert.status in allowed and can_send(request)
+        if alert.status in allowed and can_send(request, alert)
     ]
     return page(
         model_admin,
@@ -444,12 +450,12 @@ def results_view(model_admin, request, alert):
         conversion=results.percent(figures.conversion),
         unknown=results.unknown_recipients(alert)[:500],
         unknown_count=figures.counts.get("unknown", 0),
-        show_names=can_see_people(request),
+        show_names=can_see_people(request, alert),
     )
 
 
 def results_csv_view(model_admin, request, alert):
-    header, rows = results.export(alert, with_names=can_see_people(request))
+    header, rows = results.export(alert, with_names=can_see_people(request, alert))
     response = StreamingHttpResponse(
         csv_lines(header, rows), content_type="text/csv; charset=utf-8"
     )

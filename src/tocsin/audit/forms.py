@@ -15,6 +15,9 @@ EVENTS = {
     "signatures_released": _("Signatures released"),
     "signatures_invalidated": _("Signatures invalidated"),
     "signatures_restored": _("Signatures restored"),
+    "second_factor_added": _("Second factor added"),
+    "second_factor_removed": _("Second factor removed"),
+    "second_factor_reset": _("Colleague's second factor reset"),
 }
 
 EDITS = {

@@ -128,8 +128,12 @@ class RsvpAdmin(OrganizationScopedAdmin):
     list_filter = ["status", "session__event"]
     search_fields = ["name", "email", "postcode"]
     actions = ["cancel_answers"]
+    # Every field is read-only: a free "supporter" field would list every person of every
+    # organization in its menu.
     readonly_fields = [
         "session",
+        "supporter",
+        "source",
         "email",
         "name",
         "postcode",

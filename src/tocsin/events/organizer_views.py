@@ -30,11 +30,16 @@ def _event(request, event_id: int) -> Event:
     return get_object_or_404(Event.objects.for_organizer(request.user), pk=event_id)
 
 
-def _session(request, session_id: int) -> Session:
+def _session(request, session_id: int, action: str) -> Session:
+    """The session, if the user's role in its organization allows `action` (a key of
+    `scoping.MAY`): their Django permissions are the union of their roles elsewhere too."""
     events = Event.objects.for_organizer(request.user)
-    return get_object_or_404(
+    session = get_object_or_404(
         Session.objects.select_related("event__organization"), pk=session_id, event__in=events
     )
+    if not may(request.user, session.event.organization, action):
+        raise PermissionDenied
+    return session
 
 
 @staff_member_required
@@ -52,7 +57,7 @@ def event_overview(request, event_id: int) -> HttpResponse:
 @staff_member_required
 @permission_required("events.view_rsvp", raise_exception=True)
 def session_rsvps(request, session_id: int) -> HttpResponse:
-    session = _session(request, session_id)
+    session = _session(request, session_id, "see_people")
     rsvps = session.rsvps.order_by("status", "created_at", "pk")
     context = {
         "session": session,
@@ -70,7 +75,7 @@ def session_rsvps(request, session_id: int) -> HttpResponse:
 @staff_member_required
 @permission_required("events.view_rsvp", raise_exception=True)
 def checkin_csv(request, session_id: int) -> StreamingHttpResponse:
-    session = _session(request, session_id)
+    session = _session(request, session_id, "export")
     rows = (
         (a.name, a.email, a.postcode, a.guests, a.party_size, "yes" if a.attended_at else "")
         for a in services.checkin_rows(session).iterator()
@@ -86,7 +91,7 @@ def checkin_csv(request, session_id: int) -> StreamingHttpResponse:
 @staff_member_required
 @permission_required("events.view_rsvp", raise_exception=True)
 def checkin_print(request, session_id: int) -> HttpResponse:
-    session = _session(request, session_id)
+    session = _session(request, session_id, "see_people")
     rows = services.checkin_list(session)
     context = {
         "session": session,
@@ -111,9 +116,7 @@ def door(request, session_id: int) -> HttpResponse:
     """At the door, on a phone: one big button per person. Pressing it is a POST."""
     if not may_check_in(request.user):
         raise PermissionDenied
-    session = _session(request, session_id)
-    if not may(request.user, session.event.organization, "check_in"):
-        raise PermissionDenied
+    session = _session(request, session_id, "check_in")
     if request.method == "POST":
         rsvp_id = request.POST.get("rsvp", "")
         answer = None
@@ -139,7 +142,7 @@ def door(request, session_id: int) -> HttpResponse:
 @permission_required(["events.view_rsvp", "events.change_rsvp"], raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def message(request, session_id: int) -> HttpResponse:
-    session = _session(request, session_id)
+    session = _session(request, session_id, "send_alerts")
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         note = services.message_attendees(

@@ -209,6 +209,8 @@ class OfflineGiftForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "source" not in self.fields:
+            return  # a recorded gift's page: its fields are read-only, not in the form
         self.fields["source"].choices = [
             (value, label) for value, label in Gift.Source.choices if value in Gift.OFFLINE_SOURCES
         ]

@@ -2,10 +2,12 @@
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 
 from tocsin.core.spreadsheets import csv_lines
+from tocsin.organizations.scoping import may
 
 from .models import Fundraiser
 from .money import major_text
@@ -47,7 +49,13 @@ def gift_rows(fundraiser: Fundraiser):
 @staff_member_required
 @permission_required("fundraising.view_gift", raise_exception=True)
 def gifts_csv(request, fundraiser_id: int) -> StreamingHttpResponse:
-    fundraiser = get_object_or_404(Fundraiser.objects.for_organizer(request.user), pk=fundraiser_id)
+    fundraiser = get_object_or_404(
+        Fundraiser.objects.for_organizer(request.user).select_related("organization"),
+        pk=fundraiser_id,
+    )
+    # The permission is the union of the user's roles: their role in this organization too.
+    if not may(request.user, fundraiser.organization, "export"):
+        raise PermissionDenied
     response = StreamingHttpResponse(
         csv_lines(HEADER, gift_rows(fundraiser)), content_type="text/csv; charset=utf-8"
     )

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +30,7 @@ from tocsin.core.http import client_ip
 from tocsin.core.translated import fallback_language_of, text_of
 from tocsin.districts import services as districts
 from tocsin.districts import uk
+from tocsin.organizations.scoping import may
 from tocsin.supporters import prefill
 from tocsin.supporters.services import clean_source
 
@@ -528,11 +530,21 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 # ---------------------------------------------------------------------------- organizers
 
 
-def _action_and_target(request, action_id: int, target_id: int):
+def _organizers_action(request, action_id: int) -> WriteAction:
     campaigns = Campaign.objects.for_organizer(request.user)
     action = get_object_or_404(
-        WriteAction.objects.select_related("campaign"), pk=action_id, campaign__in=campaigns
+        WriteAction.objects.select_related("campaign__organization"),
+        pk=action_id,
+        campaign__in=campaigns,
     )
+    # The permission is the union of the user's roles: their role in this organization too.
+    if not may(request.user, action.campaign.organization, "see_people"):
+        raise PermissionDenied
+    return action
+
+
+def _action_and_target(request, action_id: int, target_id: int):
+    action = _organizers_action(request, action_id)
     letters = Letter.objects.filter(action=action, target_id=target_id)
     if not letters.exists():
         raise Http404
@@ -562,10 +574,7 @@ def bundle_page(request, action_id: int, target_id: int) -> HttpResponse:
 @staff_member_required
 @permission_required("letters.view_letter", raise_exception=True)
 def bundle_index(request, action_id: int) -> HttpResponse:
-    campaigns = Campaign.objects.for_organizer(request.user)
-    action = get_object_or_404(
-        WriteAction.objects.select_related("campaign"), pk=action_id, campaign__in=campaigns
-    )
+    action = _organizers_action(request, action_id)
     context = {
         "action": action,
         "campaign": action.campaign,

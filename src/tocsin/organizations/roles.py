@@ -90,6 +90,10 @@ OWNER_ONLY_PERMISSIONS = {
     # The record of who changed what is the owners' to read; nobody writes to it by hand.
     # (the permission is audit.view_log, on its log entries)
     "audit": {"log": ["view"]},
+    # API keys and webhook endpoints hand the organization's data to other systems; their
+    # pages ask scoping.may(…, "manage_keys") too, these only show the links.
+    "api": {"apikey": ["add", "view"]},
+    "webhooks": {"endpoint": ["add", "change", "delete", "view"]},
 }
 
 VOLUNTEER_PERMISSIONS = {

@@ -121,6 +121,8 @@ OTHER_NAMES = {
     "axes.AccessLog": _("Sign-in log"),
     "otp_totp.TOTPDevice": _("Authenticator apps"),
     "otp_static.StaticDevice": _("Recovery codes"),
+    "django_otp_webauthn.WebAuthnCredential": _("Passkeys"),
+    "django_otp_webauthn.WebAuthnAttestation": _("Passkey attestations"),
     "django_tasks_database.DBTaskResult": _("Background jobs"),
 }
 

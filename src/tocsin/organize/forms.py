@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from tocsin.calls.models import CallAction
 from tocsin.campaigns.models import Campaign
 from tocsin.core.dates import OFFERED_TIME_ZONES, zone_choices
+from tocsin.fundraising.models import Fundraiser
+from tocsin.fundraising.money import CURRENCY_CHOICES, MAX_MINOR, major_text, parse_amount
 from tocsin.letters.models import WriteAction
 from tocsin.organizations.models import Organization
 from tocsin.targets.models import international_phone, validate_office_phone
@@ -210,3 +212,75 @@ class EventForm(IdsOfItsOwn, forms.Form):
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends_at", _("The end must come after the start."))
         return data
+
+
+class FundraiserForm(IdsOfItsOwn, forms.Form):
+    """A fundraiser with the back office's defaults for everything not asked here (smallest
+    and largest gift, monthly gifts off); amounts are typed in whole currency units."""
+
+    id_prefix = "fundraiser"
+
+    title = forms.CharField(label=_("Title"), max_length=200, initial=_("Give to the fund"))
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES, initial="GBP")
+    goal = forms.CharField(
+        label=_("Goal"), max_length=20, help_text=_("In whole units of the currency, e.g. 5000")
+    )
+    deadline = forms.DateField(label=_("Last day for gifts"), widget=DATE_INPUT)
+    suggested_amounts = forms.CharField(
+        label=_("Suggested amounts"),
+        max_length=200,
+        required=False,
+        initial="10, 25, 50",
+        help_text=_("Amounts people can pick with one tap, separated by commas"),
+    )
+    story = forms.CharField(
+        label=_("What the money is for"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown above the amounts. Markdown."),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        code = data.get("currency")
+        if not code:
+            return data
+        if "goal" in data:
+            try:
+                goal = parse_amount(data["goal"], code)
+            except ValueError:
+                goal = 0
+            if not 0 < goal <= MAX_MINOR * 100:
+                self.add_error("goal", _("Write the goal as a whole amount, e.g. 5000."))
+            else:
+                data["goal"] = goal
+        if data.get("deadline") and data["deadline"] < timezone.localdate():
+            self.add_error("deadline", _("The last day must not be in the past."))
+        # The same rule as the back office's: each amount between the default smallest and
+        # largest gift.
+        unsaved = Fundraiser(currency=code, suggested_amounts=data.get("suggested_amounts", ""))
+        try:
+            unsaved.suggested()
+        except (ValueError, TypeError, KeyError):
+            self.add_error(
+                "suggested_amounts",
+                _("Write amounts separated by commas, each between %(low)s and %(high)s.")
+                % {
+                    "low": major_text(unsaved.min_amount, code),
+                    "high": major_text(unsaved.max_amount, code),
+                },
+            )
+        return data
+
+
+class MainActionForm(IdsOfItsOwn, forms.Form):
+    id_prefix = "main"
+
+    primary_action = forms.ChoiceField(
+        label=_("The action at the top of the page"),
+        choices=[
+            ("", _("The first the campaign has (call, sign, RSVP, give, join)")),
+            *Campaign._meta.get_field("primary_action").choices,
+        ],
+        required=False,
+    )

@@ -23,6 +23,7 @@ from tocsin.campaigns.models import Campaign, CampaignTarget, Demand, Partnershi
 from tocsin.dashboard import services as dashboard_services
 from tocsin.dashboard.models import Kind
 from tocsin.events.models import Event, Session
+from tocsin.fundraising.models import Fundraiser
 from tocsin.letters.models import BadAddress, Letter, WriteAction
 from tocsin.petitions.models import PetitionAction, Signature
 from tocsin.targets.models import Office, Target
@@ -284,6 +285,25 @@ def save_event(campaign: Campaign, data: dict, *, by) -> Event:
     return event
 
 
+def save_fundraiser(campaign: Campaign, data: dict) -> Fundraiser:
+    """The campaign's fundraiser, created or changed; it takes gifts once the campaign is live."""
+    with transaction.atomic(), _in_campaign_language(campaign):
+        fundraiser = Fundraiser.objects.filter(campaign=campaign).first() or Fundraiser(
+            organization=campaign.organization,
+            campaign=campaign,
+            slug=free_slug(data["title"], Fundraiser.objects, fallback="give"),
+        )
+        for name in ("title", "currency", "goal", "deadline", "suggested_amounts", "story"):
+            setattr(fundraiser, name, data[name])
+        fundraiser.save()
+    return fundraiser
+
+
+def save_main_action(campaign: Campaign, primary_action: str) -> None:
+    campaign.primary_action = primary_action
+    campaign.save(update_fields=["primary_action"])
+
+
 # ------------------------------------------------------------------- the checklist and publish
 
 
@@ -309,8 +329,9 @@ def checklist(campaign: Campaign, today: datetime.date | None = None) -> list[Pr
     petition = PetitionAction.objects.filter(campaign=campaign).first()
     writes = list(campaign.write_actions.all())
     events = list(Event.objects.filter(campaign=campaign))
+    fundraiser = Fundraiser.objects.filter(campaign=campaign).first()
     has_targets = campaign.campaign_targets.exists()
-    if not (call or petition or writes or events):
+    if not (call or petition or writes or events or fundraiser):
         problems.append(Problem(_("Add at least one action.")))
     if call is not None:
         if not call.script.strip():
@@ -324,6 +345,23 @@ def checklist(campaign: Campaign, today: datetime.date | None = None) -> list[Pr
             )
     if campaign.deadline is not None and campaign.deadline < today:
         problems.append(Problem(_("The deadline is in the past.")))
+    if fundraiser is not None and fundraiser.deadline < today:
+        problems.append(Problem(_("The fundraiser's last day is in the past.")))
+    chosen = {
+        "call": call,
+        "sign": petition,
+        "write": writes,
+        "rsvp": events,
+        "give": fundraiser,
+        "join": True,
+    }
+    if campaign.primary_action and not chosen.get(campaign.primary_action):
+        problems.append(
+            Problem(
+                _("The action chosen for the top of the page (%(action)s) is not added yet.")
+                % {"action": campaign.get_primary_action_display()}
+            )
+        )
     if not campaign.demands.exists():
         problems.append(Problem(_("Write at least one demand.")))
     if organization_uses_spanish(campaign):

@@ -19,6 +19,8 @@ from tocsin.calls.services import fill_script
 from tocsin.campaigns.models import Campaign
 from tocsin.districts.states import state_choices
 from tocsin.events.models import Event
+from tocsin.fundraising.models import Fundraiser
+from tocsin.fundraising.money import major_text
 from tocsin.organizations.models import Organization
 from tocsin.organizations.scoping import may
 from tocsin.petitions.models import PetitionAction
@@ -30,6 +32,11 @@ ACTION_FORMS = {
     "call": (forms.CallForm, "calls.add_callaction", services.save_call),
     "petition": (forms.PetitionForm, "petitions.add_petitionaction", services.save_petition),
     "write": (forms.WriteForm, "letters.add_writeaction", services.save_write),
+    "fundraiser": (
+        forms.FundraiserForm,
+        "fundraising.add_fundraiser",
+        services.save_fundraiser,
+    ),
 }
 
 
@@ -154,6 +161,13 @@ def _actions_context(request, campaign: Campaign, bound: dict | None = None) -> 
     petition_initial = (
         {"title": petition.title, "text": petition.text, "goal": petition.goal} if petition else {}
     )
+    fundraiser = Fundraiser.objects.filter(campaign=campaign).first()
+    fundraiser_initial = {"currency": "USD" if campaign.country == Campaign.Country.US else "GBP"}
+    if fundraiser:
+        fundraiser_initial = {
+            name: getattr(fundraiser, name)
+            for name in ("title", "currency", "deadline", "suggested_amounts", "story")
+        } | {"goal": major_text(fundraiser.goal, fundraiser.currency)}
     return {
         "campaign": campaign,
         "steps": _steps(campaign, 2),
@@ -165,7 +179,11 @@ def _actions_context(request, campaign: Campaign, bound: dict | None = None) -> 
         "petition": petition,
         "writes": list(campaign.write_actions.all()),
         "events": list(Event.objects.filter(campaign=campaign)),
+        "fundraiser": fundraiser,
         "call_form": bound.get("call") or forms.CallForm(initial=call_initial),
+        "fundraiser_form": bound.get("fundraiser")
+        or forms.FundraiserForm(initial=fundraiser_initial),
+        "main_form": forms.MainActionForm(initial={"primary_action": campaign.primary_action}),
         "petition_form": bound.get("petition") or forms.PetitionForm(initial=petition_initial),
         "write_form": bound.get("write") or forms.WriteForm(),
         "event_form": bound.get("event")
@@ -200,6 +218,14 @@ def actions(request, campaign_id: int) -> HttpResponse:
             messages.success(request, _("Event added."))
             return redirect("organize:actions", campaign.pk)
         bound = {"event": form}
+    elif kind == "main":
+        form = forms.MainActionForm(request.POST)
+        if form.is_valid():
+            services.save_main_action(campaign, form.cleaned_data["primary_action"])
+            messages.success(request, _("Saved."))
+        else:
+            messages.error(request, _("Pick one of the actions listed."))
+        return redirect("organize:actions", campaign.pk)
     else:
         raise Http404
     context = _actions_context(request, campaign, bound)
@@ -252,6 +278,7 @@ def preview(request, campaign_id: int) -> HttpResponse:
         "petition": PetitionAction.objects.filter(campaign=campaign).first(),
         "writes": list(campaign.write_actions.all()),
         "events": list(Event.objects.filter(campaign=campaign)),
+        "fundraiser": Fundraiser.objects.filter(campaign=campaign).first(),
         "targets": targets,
     }
     return render(request, "organize/preview.html", context)

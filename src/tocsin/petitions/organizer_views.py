@@ -2,11 +2,13 @@
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from tocsin.campaigns.models import Campaign
 from tocsin.core.spreadsheets import csv_lines
+from tocsin.organizations.scoping import may
 
 from . import services
 from .models import PetitionAction
@@ -14,7 +16,14 @@ from .models import PetitionAction
 
 def _petition_and_target(request, petition_id: int, target_id: int):
     campaigns = Campaign.objects.for_organizer(request.user)
-    petition = get_object_or_404(PetitionAction, pk=petition_id, campaign__in=campaigns)
+    petition = get_object_or_404(
+        PetitionAction.objects.select_related("campaign__organization"),
+        pk=petition_id,
+        campaign__in=campaigns,
+    )
+    # The permission is the union of the user's roles: their role in this organization too.
+    if not may(request.user, petition.campaign.organization, "see_people"):
+        raise PermissionDenied
     target = get_object_or_404(petition.campaign.targets, pk=target_id)
     return petition, target
 

@@ -1,4 +1,7 @@
-"""Second factors: authenticator apps (TOTP) and single-use recovery codes (django-otp).
+"""Second factors: authenticator apps (TOTP), passkeys (WebAuthn, django-otp-webauthn) and
+single-use recovery codes (django-otp). All three are django-otp devices, so whatever asks
+"has this user a second factor?" (`user_has_device`) or "is this session proved?" (`is_verified`)
+counts each of them alike.
 
 Every check of a code runs with the user's devices locked, so two requests carrying the same
 code cannot both pass (the TOTP device's last_t and each recovery code are spent once), and
@@ -17,6 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
+
+from tocsin.core import audit
+from tocsin.organizations.models import Organization
 
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_CODE = re.compile(r"\d{6}")
@@ -125,14 +132,58 @@ def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
+def _drop_recovery_codes_without_a_factor(user) -> None:
+    """Recovery codes belong to the second factor as a whole: with the last app or passkey they
+    go too (a code kept alone would be a second password, not a second factor)."""
+    if not (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    ):
+        StaticDevice.objects.filter(user=user).delete()
+
+
 def remove_authenticator(user, device_id: int) -> bool:
-    """Remove one of the user's authenticators; with the last one go the recovery codes, which
-    belong to the second factor as a whole."""
+    """Remove one of the user's authenticators; with the last second factor go the recovery
+    codes."""
     with transaction.atomic():
         deleted, _ = TOTPDevice.objects.filter(user=user, pk=device_id).delete()
-        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-            StaticDevice.objects.filter(user=user).delete()
+        _drop_recovery_codes_without_a_factor(user)
     return bool(deleted)
+
+
+def passkeys_of(user):
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at", "pk")
+
+
+def passkey_added(user, device: WebAuthnCredential) -> list[str]:
+    """Name a passkey just registered (the library saves it nameless). A first second factor
+    brings recovery codes, returned to be shown once; a user who still has unused ones keeps
+    them (they may be printed already)."""
+    with transaction.atomic():
+        number = WebAuthnCredential.objects.filter(user=user).count()
+        device.name = (_("Passkey %(number)d") % {"number": number}) if number > 1 else _("Passkey")
+        device.save(update_fields=["name"])
+        if recovery_codes_left(user) == 0:
+            return _replace_recovery_codes(user)
+    return []
+
+
+def remove_passkey(user, device_id: int) -> bool:
+    """Remove one of the user's passkeys (its attestation goes with it); with the last second
+    factor go the recovery codes."""
+    with transaction.atomic():
+        deleted, _ = WebAuthnCredential.objects.filter(user=user, pk=device_id).delete()
+        _drop_recovery_codes_without_a_factor(user)
+    return bool(deleted)
+
+
+def record(request, event: str, device, owner, **details) -> None:
+    """Put a change to someone's second factor in the record of changes, once for each
+    organization they belong to (so each one's owners see it), or once for the installation's
+    administrator. Names of devices only: never a secret, code or key."""
+    organizations = list(Organization.objects.filter(memberships__user=owner).distinct())
+    for organization in organizations or [None]:
+        audit.record(request, event, device, organization, details)
 
 
 def reset_second_factor(user) -> int:
@@ -141,6 +192,7 @@ def reset_second_factor(user) -> int:
     up on each request)."""
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=user).delete()[0]
+        removed += WebAuthnCredential.objects.filter(user=user).delete()[0]
         removed += StaticDevice.objects.filter(user=user).delete()[0]
     return removed
 

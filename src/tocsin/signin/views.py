@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from tocsin.organizations.models import Membership, Organization, Role
 from tocsin.organizations.scoping import may
@@ -71,15 +73,31 @@ def _must_prove_first(request):
     return None
 
 
+def _passkey_origin(request) -> str | None:
+    """Where passkeys work, when it is not this page's own address (None when it is). The
+    browser ties each passkey to the site's host name (OTP_WEBAUTHN_RP_ID), and refuses one on
+    a bare IP address or plain HTTP other than localhost."""
+    allowed = list(getattr(settings, "OTP_WEBAUTHN_ALLOWED_ORIGINS", []))
+    here = f"{request.scheme}://{request.get_host()}"
+    if here in allowed or not allowed:
+        return None
+    return allowed[0]
+
+
 @staff_member_required
 def setup(request):
     if (response := _must_prove_first(request)) is not None:
         return response
     user = request.user
+    authenticators = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk")
+    passkeys = services.passkeys_of(user)
     context = _context(
         request,
         _("Two-factor sign-in"),
-        authenticators=TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk"),
+        authenticators=authenticators,
+        passkeys=passkeys,
+        has_factor=authenticators.exists() or passkeys.exists(),
+        passkeys_elsewhere=_passkey_origin(request),
         recovery_codes_left=services.recovery_codes_left(user),
         required=second_factor_required(user),
         may_reset_others=_may_reset_others(request),
@@ -112,6 +130,9 @@ def confirm(request, device_id: int):
         )
         if check.passed:
             otp_login(request, check.device)
+            services.record(
+                request, "second_factor_added", check.device, request.user, kind="authenticator app"
+            )
             request.session[NEW_RECOVERY_CODES] = codes
             return redirect(_with_next(reverse("signin:recovery-codes"), request))
         form.add_error("code", _refusal(check))
@@ -144,8 +165,25 @@ def remove(request, device_id: int):
     if not check.passed:
         messages.error(request, _refusal(check))
         return redirect("signin:setup")
+    services.record(
+        request, "second_factor_removed", device, request.user, kind="authenticator app"
+    )
     services.remove_authenticator(request.user, device.pk)
     messages.success(request, _("The authenticator app was removed."))
+    return redirect("signin:setup")
+
+
+@staff_member_required
+@require_POST
+def remove_passkey(request, device_id: int):
+    """The session is proved already (`_must_prove_first`); the page's confirm step is the
+    button inside "Remove this passkey". Another person's passkey is not found."""
+    if (response := _must_prove_first(request)) is not None:
+        return response
+    device = get_object_or_404(services.passkeys_of(request.user), pk=device_id)
+    services.record(request, "second_factor_removed", device, request.user, kind="passkey")
+    services.remove_passkey(request.user, device.pk)
+    messages.success(request, _("The passkey was removed."))
     return redirect("signin:setup")
 
 
@@ -170,9 +208,15 @@ def verify(request):
                 )
             return redirect(_next_url(request))
         form.add_error("code", _refusal(check))
-    return render(
-        request, "signin/verify.html", _context(request, _("Your sign-in code"), form=form)
+    context = _context(
+        request,
+        _("Your second factor"),
+        form=form,
+        has_app=services.has_authenticator(user),
+        has_passkey=services.passkeys_of(user).exists(),
+        passkeys_elsewhere=_passkey_origin(request),
     )
+    return render(request, "signin/verify.html", context)
 
 
 def _may_reset_others(request) -> bool:
@@ -211,7 +255,12 @@ def colleagues(request):
         raise PermissionDenied
     people = (
         _resettable_colleagues(request.user)
-        .annotate(has_app=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+        .annotate(
+            has_app=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            has_passkey=Exists(
+                WebAuthnCredential.objects.filter(user=OuterRef("pk"), confirmed=True)
+            ),
+        )
         .order_by("username")
     )
     context = _context(request, _("Colleagues' two-factor sign-in"), people=people)
@@ -229,6 +278,7 @@ def reset(request, user_id: int):
     if colleague.pk == request.user.pk:
         messages.error(request, _("Remove your own app on your two-factor page instead."))
     elif services.reset_second_factor(colleague):
+        services.record(request, "second_factor_reset", colleague, colleague)
         messages.success(
             request,
             _(

@@ -16,7 +16,7 @@ from tocsin.core.emails import normalize_email
 from tocsin.core.forms import StorableEmailField
 from tocsin.core.personal_data import erase_person, export_person
 from tocsin.organizations.models import Organization
-from tocsin.organizations.scoping import OrganizationScopedAdmin
+from tocsin.organizations.scoping import OrganizationScopedAdmin, may, organizations_where
 
 from .filters import (
     ActionFilter,
@@ -39,7 +39,9 @@ def scope_of(user) -> frozenset[int] | None:
     installation's administrator, only what their own organizations hold for anyone else."""
     if user.is_superuser:
         return None
-    return frozenset(Organization.objects.for_user(user).values_list("pk", flat=True))
+    return frozenset(
+        organizations_where(user, "supporters.view_supporter").values_list("pk", flat=True)
+    )
 
 
 def json_download(payload, filename: str) -> HttpResponse:
@@ -72,7 +74,9 @@ class ConsentInline(admin.TabularInline):
         queryset = super().get_queryset(request).select_related("organization", "campaign")
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(organization__in=Organization.objects.for_user(request.user))
+        return queryset.filter(
+            organization__in=organizations_where(request.user, "supporters.view_consent")
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -158,11 +162,11 @@ class SupporterAdmin(OrganizationScopedAdmin):
         return queryset.of_organizations(self.organization_ids(request))
 
     def organization_ids(self, request) -> tuple[int, ...]:
-        """The user's organizations, looked up once per request (the list, its count and
-        each filter's choices all need them)."""
+        """The user's organizations whose people their role there lets them see, looked up
+        once per request (the list, its count and each filter's choices all need them)."""
         if not hasattr(request, "_people_organization_ids"):
             request._people_organization_ids = tuple(
-                Organization.objects.for_user(request.user).values_list("pk", flat=True)
+                self.user_organizations(request).values_list("pk", flat=True)
             )
         return request._people_organization_ids
 
@@ -230,7 +234,7 @@ class SupporterAdmin(OrganizationScopedAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
-        organizations = Organization.objects.for_user(request.user)
+        organizations = organizations_where(request.user, "supporters.tag_supporter")
         if self.has_tag_permission(request):
             extra_context["bulk_tag_form"] = BulkTagForm(
                 initial={
@@ -263,7 +267,9 @@ class SupporterAdmin(OrganizationScopedAdmin):
         if request.method != "POST" or not self.has_tag_permission(request):
             raise PermissionDenied
         form = BulkTagForm(request.POST)
-        form.fields["organization"].queryset = Organization.objects.for_user(request.user)
+        form.fields["organization"].queryset = organizations_where(
+            request.user, "supporters.tag_supporter"
+        )
         changelist_url = reverse("admin:supporters_supporter_changelist")
         if not form.is_valid():
             self.message_user(
@@ -297,6 +303,12 @@ class SupporterAdmin(OrganizationScopedAdmin):
         person = self.get_object(request, object_id)
         if person is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        # A person's page and its export are personal data: a volunteer's role sees none
+        # (permissions are one set per user, so the role in this organization is asked too).
+        if not self.has_view_permission(request, person) or not may(
+            request.user, person.organization, "see_people"
+        ):
+            raise PermissionDenied
         if request.method == "POST":
             return self._person_post(request, person)
         export = request.GET.get("export")
@@ -367,7 +379,7 @@ class SupporterAdmin(OrganizationScopedAdmin):
     def import_view(self, request):
         if not self.has_import_permission(request):
             raise PermissionDenied
-        organizations = Organization.objects.for_user(request.user)
+        organizations = organizations_where(request.user, "supporters.import_supporter")
         form = ImportForm(request.POST or None, request.FILES or None)
         form.fields["organization"].queryset = organizations
         if request.method == "POST" and form.is_valid():
@@ -404,7 +416,8 @@ class SupporterAdmin(OrganizationScopedAdmin):
         if not self.has_import_permission(request):
             raise PermissionDenied
         people_import = PeopleImport.objects.filter(
-            pk=import_id, organization__in=Organization.objects.for_user(request.user)
+            pk=import_id,
+            organization__in=organizations_where(request.user, "supporters.import_supporter"),
         ).first()
         if people_import is None:
             raise Http404

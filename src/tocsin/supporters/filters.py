@@ -10,13 +10,14 @@ from django.db.models import Exists, OuterRef
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
-from tocsin.organizations.models import Organization
+from tocsin.organizations.scoping import organizations_where
 
 from .models import Activity, Consent, Tag
 
 
 def visible_organizations(request):
-    return Organization.objects.for_user(request.user)
+    # Where the user's role lets them see people (not where they only volunteer).
+    return organizations_where(request.user, "supporters.view_supporter")
 
 
 # How long a filter's choices (the states, countries and sources found among the people) are

@@ -4,8 +4,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from tocsin.organizations.models import Organization
-from tocsin.organizations.scoping import OrganizationScopedAdmin
+from tocsin.organizations.scoping import OrganizationScopedAdmin, organizations_where
 
 from .models import Office, OfficeCorrection, SocialAccount, Target
 
@@ -183,7 +182,10 @@ class TargetAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organization" and not request.user.is_superuser:
-            kwargs["queryset"] = Organization.objects.for_user(request.user)
+            # Where their role handles targets, not where they only volunteer.
+            kwargs["queryset"] = organizations_where(
+                request.user, "targets.add_target", "targets.change_target"
+            )
             kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

@@ -80,7 +80,11 @@ class TargetQuerySet(models.QuerySet):
         """Members of Congress are public; custom targets belong to their organization."""
         if user.is_active and user.is_superuser:
             return self
-        organizations = Organization.objects.for_user(user)
+        from tocsin.organizations.scoping import organizations_where  # imports the admin
+
+        # Custom targets of the organizations where the user's role handles targets (not
+        # where they only volunteer, whatever their role elsewhere).
+        organizations = organizations_where(user, "targets.view_target", "targets.change_target")
         return self.filter(
             models.Q(kind__in=Target.SHARED_KINDS) | models.Q(organization__in=organizations)
         )

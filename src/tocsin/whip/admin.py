@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tocsin.campaigns.models import Campaign, StanceEvidence
-from tocsin.organizations.scoping import OrganizationScopedAdmin
+from tocsin.organizations.scoping import OrganizationScopedAdmin, role_allows
 from tocsin.targets.models import Target
 
 from . import services
@@ -27,8 +27,11 @@ class OrganizerCampaignFilter(admin.SimpleListFilter):
     parameter_name = "campaign"
 
     def lookups(self, request, model_admin):
-        campaigns = organizer_campaigns(request.user).order_by("title")
-        return [(str(c.pk), c.title) for c in campaigns]
+        campaigns = organizer_campaigns(request.user).filter(
+            # Where their role lets them read the evidence, not where they only volunteer.
+            organization__in=model_admin.user_organizations(request)
+        )
+        return [(str(c.pk), c.title) for c in campaigns.order_by("title")]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -151,6 +154,9 @@ class StanceEvidenceAdmin(OrganizationScopedAdmin):
         for a made-up id."""
         campaign = organizer_campaigns(request.user).filter(pk=campaign_id).first()
         if campaign is None or not self.has_add_permission(request):
+            raise Http404
+        # The permission is the union of the user's roles: their role in this one too.
+        if not role_allows(request.user, campaign.organization, "campaigns.add_stanceevidence"):
             raise Http404
         return campaign
 

@@ -66,7 +66,13 @@ def test_pages_forbid_inline_script_through_the_content_security_policy(client):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "<script>" not in response.content.decode()  # only <script src=...>
-    assert response["X-Frame-Options"] == "DENY"
+    # The campaign page may be framed by the site itself (the organizer's preview), and
+    # every other page by nobody.
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in policy
+    home = client.get("/")
+    assert home["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in home["Content-Security-Policy"]
 
 
 @pytest.mark.django_db

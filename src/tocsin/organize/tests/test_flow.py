@@ -12,6 +12,7 @@ from tocsin.campaigns.factories import CampaignFactory
 from tocsin.campaigns.models import Campaign
 from tocsin.dashboard import rollups
 from tocsin.events.models import Event
+from tocsin.fundraising.models import Fundraiser
 from tocsin.organizations.factories import OrganizationFactory, OrganizerFactory
 from tocsin.petitions.factories import PetitionFactory
 from tocsin.petitions.models import PetitionAction, Signature
@@ -318,7 +319,9 @@ def test_bad_input_gives_form_errors_and_changes_nothing(client, organizer):
         client.post(targets, {"what": "legislators", "target": ["x", "99999"]}).status_code == 302
     )
     assert client.post(targets, {"what": "remove", "target": "1e9"}).status_code == 302
-    assert client.post(actions, {"kind": "fundraiser"}).status_code == 404
+    assert client.post(actions, {"kind": "fundraiser"}).status_code == 400
+    assert client.post(actions, {"kind": "petition-and-more"}).status_code == 404
+    assert not Fundraiser.objects.exists()
     assert not CallAction.objects.exists()
     assert not PetitionAction.objects.exists()
     assert not Event.objects.exists()
@@ -350,3 +353,100 @@ def test_an_event_takes_its_time_zone_from_the_list(client, organizer):
     assert event.time_zone == "America/Chicago"
     assert not event.is_published
     assert session.starts_at == datetime.datetime(2030, 1, 6, 0, 0, tzinfo=datetime.UTC)
+
+
+FUNDRAISER = {
+    "kind": "fundraiser",
+    "title": "Fighting fund",
+    "currency": "GBP",
+    "goal": "5,000",
+    "suggested_amounts": "10, 25, 50",
+    "story": "Pays for the lawyers of the river defenders.",
+}
+
+
+def test_the_flow_adds_a_fundraiser_that_takes_gifts_once_live(client, organizer):
+    client.force_login(organizer)
+    campaign = _start(client)
+    deadline = timezone.localdate() + datetime.timedelta(days=30)
+    url = reverse("organize:actions", args=[campaign.pk])
+    response = client.post(url, FUNDRAISER | {"deadline": str(deadline)})
+    assert response.status_code == 302
+    fundraiser = Fundraiser.objects.get(campaign=campaign)
+    assert fundraiser.organization == campaign.organization
+    assert (fundraiser.goal, fundraiser.currency) == (500_000, "GBP")
+    assert fundraiser.suggested() == [1000, 2500, 5000]
+    assert not fundraiser.is_open  # a draft's fundraiser takes nothing yet
+    # Saving again changes the same fundraiser; the form shows what was saved.
+    client.post(url, FUNDRAISER | {"deadline": str(deadline), "goal": "6000"})
+    assert Fundraiser.objects.get(campaign=campaign).goal == 600_000
+    assert client.get(url).context["fundraiser_form"].initial["goal"] == "6000"
+    assert Fundraiser.objects.count() == 1
+
+    client.post(reverse("organize:publish", args=[campaign.pk]))
+    fundraiser.refresh_from_db()
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.LIVE
+    assert fundraiser.is_open
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"goal": "lots"}, "goal"),
+        ({"goal": "0"}, "goal"),
+        ({"suggested_amounts": "10, many"}, "suggested_amounts"),
+        ({"suggested_amounts": "99999999"}, "suggested_amounts"),
+        ({"currency": "XXX"}, "currency"),
+        ({"deadline": "2001-01-01"}, "deadline"),
+    ],
+)
+def test_a_bad_fundraiser_gets_its_message_and_stores_nothing(client, organizer, changes, field):
+    client.force_login(organizer)
+    campaign = _start(client)
+    deadline = str(timezone.localdate() + datetime.timedelta(days=30))
+    response = client.post(
+        reverse("organize:actions", args=[campaign.pk]),
+        FUNDRAISER | {"deadline": deadline} | changes,
+    )
+    assert response.status_code == 400
+    assert field in response.context["fundraiser_form"].errors
+    assert not Fundraiser.objects.exists()
+
+
+def test_the_main_action_must_be_one_the_campaign_has(client, organizer):
+    client.force_login(organizer)
+    campaign = _start(client)
+    url = reverse("organize:actions", args=[campaign.pk])
+    client.post(url, {"kind": "main", "primary_action": "give"})
+    campaign.refresh_from_db()
+    assert campaign.primary_action == "give"
+    problems = [
+        p.text
+        for p in client.get(reverse("organize:preview", args=[campaign.pk])).context["problems"]
+    ]
+    assert any("top of the page (Give)" in p for p in problems)
+
+    client.post(url, {"kind": "main", "primary_action": "join"})
+    campaign.refresh_from_db()
+    assert campaign.primary_action == "join"
+    problems = [
+        p.text
+        for p in client.get(reverse("organize:preview", args=[campaign.pk])).context["problems"]
+    ]
+    assert not any("top of the page" in p for p in problems)
+
+    client.post(url, {"kind": "main", "primary_action": "shout"})
+    campaign.refresh_from_db()
+    assert campaign.primary_action == "join"
+
+
+def test_the_preview_frames_the_draft_page_which_its_organizers_may_frame(client, organizer):
+    client.force_login(organizer)
+    campaign = _start(client)
+    preview = client.get(reverse("organize:preview", args=[campaign.pk])).content.decode()
+    assert f'<iframe src="{campaign.get_absolute_url()}"' in preview
+    page = client.get(campaign.get_absolute_url())
+    assert page.status_code == 200
+    assert "frame-ancestors 'self'" in page["Content-Security-Policy"]
+    assert page.get("X-Frame-Options", "SAMEORIGIN") == "SAMEORIGIN"

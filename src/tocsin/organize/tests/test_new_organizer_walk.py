@@ -149,6 +149,10 @@ def test_invited_colleagues_build_publish_and_keep_the_door(
     expect(page.locator("p[data-checklist]")).to_have_text(
         "Nothing missing: it is ready to publish."
     )
+    # The draft page itself, framed at phone width, as supporters will see it.
+    phone = page.frame_locator("iframe[title='The draft campaign page at phone width']")
+    expect(phone.get_by_role("heading", name=TITLE)).to_be_visible()
+    expect(phone.get_by_role("link", name="Start calling")).to_be_visible()
     shot(page, "preview")
     page.get_by_role("button", name="Publish").click()
     page.wait_for_url("**/organize/")
