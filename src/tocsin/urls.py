@@ -27,6 +27,12 @@ urlpatterns = [
     path("organize/", include("tocsin.organize.urls")),
     path("organize/audit/", include("tocsin.audit.urls")),
     path("signin/", include("tocsin.signin.urls")),
+    # Passkeys' JSON endpoints, under the names django-otp-webauthn's scripts look up.
+    path("signin/passkeys/", include("tocsin.signin.webauthn_urls")),
+    path("", include("tocsin.embeds.urls")),
+    path("api/", include("tocsin.api.urls")),
+    path("organize/webhooks/", include("tocsin.webhooks.urls")),
+    path("organize/api-keys/", include("tocsin.api.keys_urls")),
     # The email provider's signed tracking webhooks (bounces, complaints): django-anymail.
     path("anymail/", include("anymail.urls")),
     path("admin/", admin.site.urls),

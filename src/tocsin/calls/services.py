@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tocsin.campaigns.models import Stance, TargetStance
 from tocsin.core.emails import normalize_email
+from tocsin.core.signals import happened
 from tocsin.districts import services as districts
 from tocsin.districts.states import STATES
 from tocsin.districts.uk import ConstituencyRef
@@ -418,6 +419,9 @@ def report_call(
             return False  # a repeat of a report already stored
         # The office or target was deleted between the check and the insert.
         raise ReportRefused("that office is not one this campaign calls") from error
+    happened.send(
+        None, organization=action.campaign.organization_id, event="call.reported", instance=report
+    )
     return True
 
 

@@ -128,7 +128,7 @@ class CampaignAdmin(TranslationAdmin, OrganizationScopedAdmin):
     search_fields = columns_of("title", "summary")
     prepopulated_fields = {"slug": ["title"]}
     inlines = [DemandInline, SourceInline, CampaignTargetInline, PartnershipInline, StanceInline]
-    readonly_fields = ["whip_count", "missing_texts"]
+    readonly_fields = ["whip_count", "missing_texts", "embed_snippets"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "country", "deadline", "organization"]}),
         (_("Languages"), {"fields": ["language", "missing_texts"]}),
@@ -137,6 +137,7 @@ class CampaignAdmin(TranslationAdmin, OrganizationScopedAdmin):
             {"fields": ["summary", "primary_action", "action_order", "body"]},
         ),
         (_("Sharing"), {"fields": ["share_description"]}),
+        (_("Embedding on other sites"), {"fields": ["embed_origins", "embed_snippets"]}),
         (_("Whip count"), {"fields": ["whip_count"]}),
     ]
     view_on_site = True
@@ -190,6 +191,17 @@ class CampaignAdmin(TranslationAdmin, OrganizationScopedAdmin):
             '<a href="{}">{}</a>',
             reverse("admin:campaigns_campaign_missing_texts", args=[campaign.pk]),
             gettext("Texts missing in a language"),
+        )
+
+    @admin.display(description=_("snippets"))
+    def embed_snippets(self, campaign):
+        # The embeds app's page, reversed by name: campaigns does not import embeds.
+        if campaign is None or campaign.pk is None:
+            return gettext("Save the campaign first.")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("embeds:snippets", args=[campaign.pk]),
+            gettext("Embed on other sites: the code to copy"),
         )
 
     @admin.display(description=_("stances"))

@@ -15,6 +15,8 @@ from tocsin.core.translated import render_each_language
 from tocsin.organizations.models import Organization
 from tocsin.targets.models import Target
 
+from .origins import parse_origins, validate_origins
+
 
 class CampaignQuerySet(models.QuerySet):
     def live(self) -> "CampaignQuerySet":
@@ -139,6 +141,17 @@ class Campaign(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
+    embed_origins = models.TextField(
+        _("sites that may show the actions"),
+        blank=True,
+        validators=[validate_origins],
+        help_text=_(
+            "Partner websites allowed to show this campaign's actions inside their own pages "
+            "(the snippets on the campaign's “Embed on other sites” page). One site a line, "
+            "e.g. https://partner.example — the site only, no page path. Any site not listed "
+            "here cannot show them."
+        ),
+    )
     targets = models.ManyToManyField(
         Target, through="CampaignTarget", related_name="campaigns", blank=True
     )
@@ -195,6 +208,14 @@ class Campaign(models.Model):
         if self.status != self.Status.LIVE:
             return False
         return self.deadline is None or self.deadline >= timezone.localdate()
+
+    @property
+    def allowed_embed_origins(self) -> list[str]:
+        """The origins that may frame this campaign's actions (validated on save)."""
+        try:
+            return parse_origins(self.embed_origins)
+        except ValueError:
+            return []
 
     def accepted_partners(self) -> models.QuerySet[Organization]:
         """The partner groups whose organizers accepted: the only ones a public page names and

@@ -29,6 +29,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
 from tocsin.core.emails import normalize_email
+from tocsin.core.signals import happened
 from tocsin.organizations.models import Organization
 from tocsin.supporters import services as people
 from tocsin.supporters.models import Activity, Consent, Supporter
@@ -238,6 +239,9 @@ def _answer(session, answer: Rsvp, consents, confirm_first: bool, now, page: str
 def _record_answer(answer: Rsvp, session: Session, status: str, now) -> None:
     """The answer on its person's timeline: "answered for an event", in the same
     transaction as the seat or place in line it got."""
+    happened.send(
+        None, organization=session.event.organization_id, event="rsvp.made", instance=answer
+    )
     person = Supporter.objects.filter(pk=answer.supporter_id).first()
     if person is None:
         return
@@ -389,6 +393,12 @@ def cancel(answer: Rsvp) -> bool:
 
 
 def _record_cancellation(answer: Rsvp, now) -> None:
+    happened.send(
+        None,
+        organization=answer.session.event.organization_id,
+        event="rsvp.cancelled",
+        instance=answer,
+    )
     person = Supporter.objects.filter(pk=answer.supporter_id).first()
     if person is None:
         return

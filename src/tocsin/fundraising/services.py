@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from tocsin.campaigns.caching import forget_pages
 from tocsin.core import switches
 from tocsin.core.emails import fits, normalize_email
+from tocsin.core.signals import happened
 from tocsin.organizations.models import Organization
 from tocsin.supporters import services as people
 from tocsin.supporters.models import Activity, Supporter
@@ -140,6 +141,7 @@ def record_offline_gift(gift: Gift, *, recorded_by=None) -> Gift:
         raise GiftRefused("only cash, cheques and bank transfers are entered by hand")
     _check_amount(fundraiser, gift.amount, gift.currency)
     gift.recorded_by = recorded_by
+    is_new = gift.pk is None
     with transaction.atomic():
         # The donor gave, but never agreed to be mailed: a person and an action only.
         gift.supporter = (
@@ -153,7 +155,8 @@ def record_offline_gift(gift: Gift, *, recorded_by=None) -> Gift:
         # Saved again after an edit: the timeline says what the gift says now.
         _timeline_rows(gift).delete()
         if gift.supporter is not None:
-            _record_gift(gift, when=_received_at(gift.received_on))
+            # An edit is not a second gift: other systems heard of it when it was entered.
+            _record_gift(gift, when=_received_at(gift.received_on), announce=is_new)
         forget_after_commit(fundraiser)
     return gift
 
@@ -181,8 +184,11 @@ def _timeline_rows(gift: Gift):
     return Activity.objects.filter(ref_model="fundraising.gift", ref_id=gift.pk)
 
 
-def _record_gift(gift: Gift, when: datetime.datetime | None = None) -> None:
-    """The gift on its donor's timeline: "gave", with the amount as people read it."""
+def _record_gift(
+    gift: Gift, when: datetime.datetime | None = None, *, announce: bool = True
+) -> None:
+    """The gift on its donor's timeline: "gave", with the amount as people read it; and, once
+    per gift (`announce`), the news of it for other systems."""
     amount = format_money(gift.amount, gift.currency)
     if gift.source in Gift.OFFLINE_SOURCES:
         summary = gettext("Gave %(amount)s (%(how)s)") % {
@@ -202,6 +208,13 @@ def _record_gift(gift: Gift, when: datetime.datetime | None = None) -> None:
         ref=("fundraising.gift", gift.pk),
         when=when,
     )
+    if announce:
+        happened.send(
+            None,
+            organization=gift.fundraiser.organization_id,
+            event="donation.succeeded",
+            instance=gift,
+        )
 
 
 def record_online_gift(
@@ -345,6 +358,12 @@ def record_refund(*, payment_id: str, invoice_id: str, refunded_total: int, curr
         if refunded > gift.refunded_amount:
             gift.refunded_amount = refunded
             gift.save(update_fields=["refunded_amount"])
+            happened.send(
+                None,
+                organization=gift.fundraiser.organization_id,
+                event="donation.refunded",
+                instance=gift,
+            )
             fundraiser = gift.fundraiser
             forget_after_commit(fundraiser)
     return gift

@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from tocsin.core.emails import normalize_email
+from tocsin.core.signals import happened
 from tocsin.core.spreadsheets import csv_lines
 from tocsin.core.translated import fallback_language_of, text_of
 from tocsin.districts.services import DistrictRef
@@ -537,6 +538,12 @@ def _record_wrote(letter: Letter, person, when: datetime.datetime) -> None:
         summary=gettext("Wrote to %(target)s") % {"target": letter.target.name},
         ref=("letters.letter", letter.pk),
         when=when,
+    )
+    happened.send(
+        None,
+        organization=letter.action.campaign.organization_id,
+        event="letter.reported",
+        instance=letter,
     )
 
 

@@ -2,6 +2,7 @@
 page. This app sits above the action apps (calls, petitions, letters, events, fundraising,
 whip), so none of them, nor campaigns, needs to import another to be shown."""
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import get_language
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_cookie
 
@@ -203,6 +205,10 @@ def campaign_context(campaign: Campaign) -> dict:
     }
 
 
+# The organizer's preview frames the page at phone width; no other site may (embeds have pages
+# of their own, with the campaign's list of sites).
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
 @vary_on_cookie
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Public pages are the same for everyone in a language, so the rendered page is cached;

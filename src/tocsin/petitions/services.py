@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 
 from tocsin.core import switches
 from tocsin.core.emails import normalize_email
+from tocsin.core.signals import happened
 from tocsin.districts import services as districts
 from tocsin.districts import uk as uk_places
 from tocsin.districts.states import STATES
@@ -334,6 +335,12 @@ def confirm(signature: Signature) -> bool:
             ).get(pk=signature.pk)
             if not signature.email.endswith("@invalid"):  # not erased meanwhile
                 confirm_signer(signature, now)
+                happened.send(
+                    None,
+                    organization=signature.petition.campaign.organization_id,
+                    event="signature.confirmed",
+                    instance=signature,
+                )
     return confirmed
 
 

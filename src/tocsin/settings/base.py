@@ -1,5 +1,6 @@
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "rest_framework",
+    "drf_spectacular",
     "tocsin.core",
     "tocsin.organizations",
     "tocsin.audit",
@@ -51,6 +55,9 @@ INSTALLED_APPS = [
     "tocsin.alerts",
     "tocsin.pages",
     "tocsin.organize",
+    "tocsin.embeds",
+    "tocsin.api",
+    "tocsin.webhooks",
     "anymail",
 ]
 
@@ -306,10 +313,28 @@ TOCSIN_ALERT_SLICE_SECONDS = env.int("TOCSIN_ALERT_SLICE_SECONDS", default=20)
 TOCSIN_ALERT_CLAIM_LEASE_SECONDS = env.int("TOCSIN_ALERT_CLAIM_LEASE_SECONDS", default=300)
 # How long the link in an alert opens its action already filled in.
 TOCSIN_PREFILL_DAYS = env.int("TOCSIN_PREFILL_DAYS", default=14)
+# Webhooks may go to http:// and to loopback or private addresses: development only.
+TOCSIN_WEBHOOKS_ALLOW_PRIVATE = env.bool("TOCSIN_WEBHOOKS_ALLOW_PRIVATE", default=False)
+TOCSIN_WEBHOOKS_TIMEOUT_SECONDS = env.float("TOCSIN_WEBHOOKS_TIMEOUT_SECONDS", default=10)
 
 # Absolute links in mail need to know where the site lives.
 TOCSIN_BASE_URL = env.str("TOCSIN_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 TOCSIN_SITE_NAME = env.str("TOCSIN_SITE_NAME", default="Tocsin")
+
+# Passkeys (django-otp-webauthn): the browser binds each passkey to the site's host name, so
+# the relying party is the host of TOCSIN_BASE_URL and only that origin may use them. Browsers
+# allow passkeys only over HTTPS or on http://localhost (never on a bare IP address), so a
+# plain-HTTP site offers them at localhost on the same port.
+_base_url = urlsplit(TOCSIN_BASE_URL)
+if _base_url.scheme == "https":
+    OTP_WEBAUTHN_RP_ID = _base_url.hostname
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = [TOCSIN_BASE_URL]
+else:
+    OTP_WEBAUTHN_RP_ID = "localhost"
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"http://localhost:{_base_url.port or 80}"]
+OTP_WEBAUTHN_RP_NAME = TOCSIN_SITE_NAME
+# A passkey is the second factor after the password, never a way in on its own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Where the sync commands read the public datasets; empty means download them.
 TOCSIN_DATA_DIR = env.str("TOCSIN_DATA_DIR", default="")
 # A portrait URL per member, e.g. "https://example.org/congress/225x275/{bioguide}.jpg".
@@ -406,6 +431,10 @@ TOCSIN_SCHEDULE = {
         "call": "tocsin.letters.services.forget_unconfirmed",
         "every": 86400,
     },
+    # Webhook deliveries whose next try is due (a lost task or a dead worker loses nothing);
+    # old deliveries pruned.
+    "webhooks-retry": {"call": "tocsin.webhooks.services.retry_due", "every": 15},
+    "webhooks-prune": {"call": "tocsin.webhooks.services.prune", "every": 86400},
     "recover-tasks": {"call": "tocsin.core.scheduling.recover_tasks", "every": 60},
     "prune-task-results": {"call": "tocsin.core.scheduling.prune_task_results", "every": 86400},
     # Login records past TOCSIN_LOGIN_LOG_DAYS, spent proof-of-work solutions.
@@ -419,3 +448,39 @@ TOCSIN_SCHEDULE = {
 # The call reports' indexes carry extra columns on PostgreSQL (counts read only the index);
 # SQLite builds them without those columns, which is all it needs.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# The OSDI API (/api/v1/, tocsin.api): keys in the OSDI-API-Token header, HAL+JSON, a rate
+# per key in the shared cache (TOCSIN_API_RATE, e.g. "240/min"), the OpenAPI 3.1 schema.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["tocsin.api.auth.OsdiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["tocsin.api.auth.KeyMayWrite"],
+    "DEFAULT_THROTTLE_CLASSES": ["tocsin.api.auth.PerKeyThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_key": env.str("TOCSIN_API_RATE", default="240/min")},
+    "DEFAULT_PARSER_CLASSES": ["tocsin.api.osdi.CappedJSONParser", "tocsin.api.osdi.HalJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "tocsin.api.osdi.HalJSONRenderer",
+        "rest_framework.renderers.JSONRenderer",
+    ],
+    "EXCEPTION_HANDLER": "tocsin.api.osdi.handle_exception",
+    "DEFAULT_SCHEMA_CLASS": "tocsin.api.schema.OsdiAutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    # No ?format=: the answer is HAL+JSON (or JSON by Accept), nothing else.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tocsin OSDI API",
+    "DESCRIPTION": "OSDI 1.2 as Action Network implements it: HAL+JSON, page/per_page, "
+    "filter=modified_date gt '…', identifiers tocsin:<id>. Send your key in OSDI-API-Token.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "osdiToken": {"type": "apiKey", "in": "header", "name": "OSDI-API-Token"}
+        }
+    },
+    "SECURITY": [{"osdiToken": []}],
+}

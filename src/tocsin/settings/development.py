@@ -9,3 +9,5 @@ DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-not-for-production")
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+# Webhooks to a receiver on this machine (http://127.0.0.1:…) while developing.
+TOCSIN_WEBHOOKS_ALLOW_PRIVATE = env.bool("TOCSIN_WEBHOOKS_ALLOW_PRIVATE", default=True)

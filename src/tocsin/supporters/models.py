@@ -90,6 +90,15 @@ class Supporter(models.Model):
             models.Index(fields=["organization", "source"], name="person_source"),
             # The people list: an organization's known people, newest first.
             models.Index(fields=["organization", "is_known", "-id"], name="person_list"),
+            # The API's people (api.views.People), oldest first: counted from the first
+            # (small: one entry per organization and row, deduplicated on PostgreSQL) and
+            # paged by id from the second, each read from the index alone.
+            models.Index(
+                fields=["organization"], condition=models.Q(is_known=True), name="known_count"
+            ),
+            models.Index(
+                fields=["organization", "id"], condition=models.Q(is_known=True), name="known_by_id"
+            ),
         ]
         verbose_name = _("person")
         verbose_name_plural = _("people")

@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
 from tocsin.core.emails import normalize_email
+from tocsin.core.signals import happened
 from tocsin.organizations.models import Organization
 
 from .models import Activity, Consent, Supporter, Suppression, Tagging
@@ -230,6 +231,10 @@ def confirm_address(person: Supporter, *, welcome_sent: bool = False) -> list[Co
             )
         if pending and not welcome_sent:
             send_welcome_mail.enqueue(person.pk, [c.pk for c in pending])
+        if pending:
+            happened.send(
+                None, organization=person.organization_id, event="person.joined", instance=person
+            )
     return pending
 
 
@@ -518,6 +523,15 @@ def withdraw_consents(request: UnsubscribeRequest) -> int:
                 withdrawn_at=now,
             )
             withdrawn += 1
+        for person in Supporter.objects.filter(
+            email=address, consents__withdrawn_at=now
+        ).distinct():
+            happened.send(
+                None,
+                organization=person.organization_id,
+                event="person.unsubscribed",
+                instance=person,
+            )
     return withdrawn
 
 

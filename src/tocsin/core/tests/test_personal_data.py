@@ -35,6 +35,8 @@ NOT_ABOUT_SUPPORTERS = {
     "alerts.Alert",
     # A target's public office address that bounced, not a supporter's.
     "letters.BadAddress",
+    # An API key's name says what uses it ("Our CRM sync"), not who; its maker is a user.
+    "api.ApiKey",
 }
 
 
