@@ -15,17 +15,38 @@ def schema() -> dict:
 
 
 def _ref(spec: dict, item: dict) -> dict:
-    while isinstance(item, dict) and "$ref" in item:
+    while isinstance(item, dict) and ("$ref" in item or len(item.get("allOf", ())) == 1):
+        if "allOf" in item:  # a nested serializer with a description: allOf [$ref]
+            item = {**item["allOf"][0], **{k: v for k, v in item.items() if k != "allOf"}}
+            continue
         name = item["$ref"].rsplit("/", 1)[-1]
         item = spec["components"]["schemas"].get(name, {})
     return item
 
 
-def _fields(spec: dict, body: dict, prefix: str = "") -> list[dict]:
+def _name(item: dict) -> str:
+    """The component a schema points at ("Person"), or ""."""
+    if isinstance(item, dict) and len(item.get("allOf", ())) == 1:
+        item = item["allOf"][0]
+    if isinstance(item, dict) and "$ref" in item:
+        return item["$ref"].rsplit("/", 1)[-1]
+    return ""
+
+
+def _fields(spec: dict, body: dict, prefix: str = "", stop: frozenset = frozenset()) -> list[dict]:
+    """Each field of a body, nested ones as `a.b` and `a[].b`. A field whose schema is one
+    of the components in `stop` (a resource inside a collection) links to it instead."""
     body = _ref(spec, body)
     required = set(body.get("required", []))
     out = []
     for name, prop in body.get("properties", {}).items():
+        inner = prop.get("items", {}) if prop.get("type") == "array" else prop
+        if _name(inner) in stop:
+            many = "list of " if inner is not prop else ""
+            out.append({"name": prefix + name, "type": many + _name(inner),
+                        "ref": _name(inner), "required": name in required,
+                        "help": prop.get("description", "")})  # fmt: skip
+            continue
         prop = _ref(spec, prop)
         kind = prop.get("type", "object")
         if isinstance(kind, list):
@@ -36,7 +57,7 @@ def _fields(spec: dict, body: dict, prefix: str = "") -> list[dict]:
             if items.get("properties"):
                 out.append({"name": prefix + name, "type": kind, "required": name in required,
                             "help": prop.get("description", "")})  # fmt: skip
-                out += _fields(spec, items, f"{prefix}{name}[].")
+                out += _fields(spec, items, f"{prefix}{name}[].", stop)
                 continue
         choices = prop.get("enum")
         help_text = prop.get("description", "")
@@ -45,8 +66,44 @@ def _fields(spec: dict, body: dict, prefix: str = "") -> list[dict]:
         out.append({"name": prefix + name, "type": kind, "required": name in required,
                     "help": help_text})  # fmt: skip
         if prop.get("properties"):
-            out += _fields(spec, prop, f"{prefix}{name}.")
+            out += _fields(spec, prop, f"{prefix}{name}.", stop)
     return out
+
+
+LINK = "Link"  # docs_schemas.Link: a HAL link, {"href": "…"}
+
+
+def _answer(response: dict) -> str:
+    """The component a response's JSON is ("PersonCollection"), or ""."""
+    content = response.get("content", {})
+    media = content.get("application/hal+json") or content.get("application/json") or {}
+    return _name(media.get("schema", {}))
+
+
+def resources() -> list[dict]:
+    """Each component an answer is (Person, PersonCollection, …) with its fields, in the order
+    the operations first answer with them. In a collection, the items link to their resource."""
+    spec = schema()
+    names: list[str] = []
+    for methods in spec.get("paths", {}).values():
+        for operation in methods.values():
+            for response in operation.get("responses", {}).values():
+                name = _answer(response)
+                if name and name not in names:
+                    names.append(name)
+    items = frozenset(n for n in names if not n.endswith("Collection"))
+    schemas = spec["components"]["schemas"]
+    found = []
+    for name in sorted(names, key=lambda n: (n.endswith("Collection"), n)):
+        fields = _fields(spec, schemas[name], stop=items - {name} | {LINK})
+        for field in fields:
+            if field.get("ref") == LINK:  # {"href": "…"}: said once on the page, not linked
+                field["ref"] = ""
+                field["type"] = field["type"].replace(LINK, "link")
+        found.append(
+            {"name": name, "description": schemas[name].get("description", ""), "fields": fields}
+        )
+    return found
 
 
 def operations() -> list[dict]:
@@ -75,7 +132,10 @@ def operations() -> list[dict]:
                         for p in operation.get("parameters", [])
                     ],
                     "fields": _fields(spec, body) if body else [],
-                    "responses": sorted(operation.get("responses", {}).items()),
+                    "responses": [
+                        {**response, "code": code, "shape": _answer(response)}
+                        for code, response in sorted(operation.get("responses", {}).items())
+                    ],
                 }
             )
     return found
@@ -87,5 +147,10 @@ def page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "api/docs.html",
-        {"info": spec["info"], "operations": operations(), "version": spec["openapi"]},
+        {
+            "info": spec["info"],
+            "operations": operations(),
+            "resources": resources(),
+            "version": spec["openapi"],
+        },
     )

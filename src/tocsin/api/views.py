@@ -17,7 +17,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -38,6 +43,7 @@ from tocsin.petitions.models import PetitionAction, Signature
 from tocsin.supporters import services as people
 from tocsin.supporters.models import Activity, Consent, Supporter, Tag, Tagging
 
+from . import docs_schemas as docs
 from . import representations as rep
 from . import serializers as inputs
 from .osdi import apply_filter, paginate, site_root
@@ -61,6 +67,17 @@ ERRORS = {
     413: OpenApiResponse(OpenApiTypes.OBJECT, description="Body over 256 kB."),
     429: OpenApiResponse(OpenApiTypes.OBJECT, description="Over the rate; see Retry-After."),
 }
+
+
+def answers(resource: str):
+    """Document a view's GET as answering one `resource` (docs_schemas' component), or a page
+    of them when the view is a collection (it names one: "osdi:people")."""
+
+    def decorate(view):
+        shape = docs.page(resource) if getattr(view, "collection", "") else docs.one(resource)
+        return extend_schema_view(get=extend_schema(responses={200: shape, **ERRORS}))(view)
+
+    return decorate
 
 
 def _org(request):
@@ -224,6 +241,7 @@ def _signup(organization, fields: dict, tags: list[str]) -> tuple[Supporter, boo
     return person, not existed
 
 
+@answers("person")
 class People(Collection):
     collection = "osdi:people"
     modified = PERSON_MODIFIED
@@ -235,7 +253,10 @@ class People(Collection):
     def represent(self, row, *, base_url):
         return rep.person(row, base_url=base_url)
 
-    @extend_schema(request=inputs.PersonSignupIn, responses={200: HAL, 201: HAL, **ERRORS})
+    @extend_schema(
+        request=inputs.PersonSignupIn,
+        responses={200: docs.one("person"), 201: docs.one("person"), **ERRORS},
+    )
     def post(self, request):
         """person_signup_helper."""
         data = _validated(inputs.PersonSignupIn, request)
@@ -249,6 +270,7 @@ class People(Collection):
         )
 
 
+@answers("person")
 class Person(Item):
     def row(self, request, pk):
         return _one(people_of(_org(request)), pk)
@@ -264,6 +286,7 @@ class PersonRows(Collection):
         return _one(Supporter.objects.filter(organization=_org(request)), pk).pk
 
 
+@answers("tagging")
 class PersonTaggings(PersonRows):
     collection = "osdi:taggings"
 
@@ -277,6 +300,7 @@ class PersonTaggings(PersonRows):
 # --- tags and taggings -----------------------------------------------------------------------
 
 
+@answers("tag")
 class Tags(Collection):
     collection = "osdi:tags"
 
@@ -299,7 +323,9 @@ class Tags(Collection):
             base_url=site_root(request),
         )
 
-    @extend_schema(request=inputs.TagIn, responses={200: HAL, 201: HAL, **ERRORS})
+    @extend_schema(
+        request=inputs.TagIn, responses={200: docs.one("tag"), 201: docs.one("tag"), **ERRORS}
+    )
     def post(self, request):
         name = _validated(inputs.TagIn, request)["name"].strip()
         if not name:
@@ -313,6 +339,7 @@ class Tags(Collection):
         )
 
 
+@answers("tag")
 class TagDetail(Item):
     def row(self, request, pk):
         return _one(Tag.objects.filter(organization=_org(request)), pk)
@@ -321,6 +348,7 @@ class TagDetail(Item):
         return rep.tag(row, base_url=base_url)
 
 
+@answers("tagging")
 class Taggings(Collection):
     collection = "osdi:taggings"
 
@@ -331,7 +359,10 @@ class Taggings(Collection):
     def represent(self, row, *, base_url):
         return rep.tagging(row, base_url=base_url)
 
-    @extend_schema(request=inputs.TaggingIn, responses={200: HAL, 201: HAL, **ERRORS})
+    @extend_schema(
+        request=inputs.TaggingIn,
+        responses={200: docs.one("tagging"), 201: docs.one("tagging"), **ERRORS},
+    )
     def post(self, request, pk):
         """Tag a person: {"_links": {"osdi:person": {"href": ".../people/12"}}}."""
         tag = _one(Tag.objects.filter(organization=_org(request)), pk)
@@ -348,6 +379,7 @@ class Taggings(Collection):
         )
 
 
+@answers("tagging")
 class TaggingDetail(Item):
     def row(self, request, pk, tagging_pk):
         return _one(
@@ -372,6 +404,7 @@ def petitions_of(organization):
     )
 
 
+@answers("petition")
 class Petitions(Collection):
     collection = "osdi:petitions"
     created = "campaign__created_at"
@@ -384,6 +417,7 @@ class Petitions(Collection):
         return rep.petition(row, base_url=base_url)
 
 
+@answers("petition")
 class PetitionDetail(Item):
     def row(self, request, pk):
         return _one(petitions_of(_org(request)), pk)
@@ -395,6 +429,7 @@ class PetitionDetail(Item):
 SIGNATURE_MODIFIED = ["created_at", "confirmed_at", "invalidated_at"]
 
 
+@answers("signature")
 class Signatures(Collection):
     collection = "osdi:signatures"
     modified = SIGNATURE_MODIFIED
@@ -406,7 +441,10 @@ class Signatures(Collection):
     def represent(self, row, *, base_url):
         return rep.signature(row, base_url=base_url)
 
-    @extend_schema(request=inputs.SignatureIn, responses={200: HAL, 201: HAL, **ERRORS})
+    @extend_schema(
+        request=inputs.SignatureIn,
+        responses={200: docs.one("signature"), 201: docs.one("signature"), **ERRORS},
+    )
     def post(self, request, pk):
         """record_signature_helper: petitions.services.sign, source "api". The signature waits
         for its signer to confirm it from the mail sent (as every signature does)."""
@@ -451,6 +489,7 @@ class Signatures(Collection):
         )
 
 
+@answers("signature")
 class SignatureDetail(Item):
     def row(self, request, pk, item_pk):
         petition = _one(petitions_of(_org(request)), pk)
@@ -460,6 +499,7 @@ class SignatureDetail(Item):
         return rep.signature(row, base_url=base_url)
 
 
+@answers("signature")
 class PersonSignatures(PersonRows):
     collection = "osdi:signatures"
     modified = SIGNATURE_MODIFIED
@@ -494,6 +534,7 @@ REFUSALS = {
 }
 
 
+@answers("event")
 class Events(Collection):
     collection = "osdi:events"
 
@@ -504,6 +545,7 @@ class Events(Collection):
         return rep.event(row, base_url=base_url)
 
 
+@answers("event")
 class EventDetail(Item):
     def row(self, request, pk):
         return _one(events_of(_org(request)), pk)
@@ -512,6 +554,7 @@ class EventDetail(Item):
         return rep.event(row, base_url=base_url)
 
 
+@answers("attendance")
 class Attendances(Collection):
     collection = "osdi:attendances"
     modified = RSVP_MODIFIED
@@ -523,7 +566,10 @@ class Attendances(Collection):
     def represent(self, row, *, base_url):
         return rep.attendance(row, base_url=base_url)
 
-    @extend_schema(request=inputs.AttendanceIn, responses={200: HAL, 201: HAL, **ERRORS})
+    @extend_schema(
+        request=inputs.AttendanceIn,
+        responses={200: docs.one("attendance"), 201: docs.one("attendance"), **ERRORS},
+    )
     def post(self, request, pk):
         """record_attendance_helper: events.services.rsvp, source "api"."""
         event = _one(events_of(_org(request)), pk)
@@ -574,6 +620,7 @@ class Attendances(Collection):
         )
 
 
+@answers("attendance")
 class AttendanceDetail(Item):
     def row(self, request, pk, item_pk):
         event = _one(events_of(_org(request)), pk)
@@ -583,6 +630,7 @@ class AttendanceDetail(Item):
         return rep.attendance(row, base_url=base_url)
 
 
+@answers("attendance")
 class PersonAttendances(PersonRows):
     collection = "osdi:attendances"
     modified = RSVP_MODIFIED
@@ -603,6 +651,7 @@ def fundraisers_of(organization):
     return Fundraiser.objects.filter(organization=organization)
 
 
+@answers("fundraising_page")
 class FundraisingPages(Collection):
     collection = "osdi:fundraising_pages"
     modified = ["created_at", "updated_at"]
@@ -614,6 +663,7 @@ class FundraisingPages(Collection):
         return rep.fundraising_page(row, base_url=base_url)
 
 
+@answers("fundraising_page")
 class FundraisingPageDetail(Item):
     def row(self, request, pk):
         return _one(fundraisers_of(_org(request)), pk)
@@ -622,6 +672,7 @@ class FundraisingPageDetail(Item):
         return rep.fundraising_page(row, base_url=base_url)
 
 
+@answers("donation")
 class Donations(Collection):
     collection = "osdi:donations"
 
@@ -631,7 +682,7 @@ class Donations(Collection):
     def represent(self, row, *, base_url):
         return rep.donation(row, base_url=base_url)
 
-    @extend_schema(request=inputs.DonationIn, responses={201: HAL, **ERRORS})
+    @extend_schema(request=inputs.DonationIn, responses={201: docs.one("donation"), **ERRORS})
     def post(self, request, pk):
         """record_donation_helper: an offline gift, fundraising.services.record_offline_gift."""
         fundraiser = _one(fundraisers_of(_org(request)), pk)
@@ -667,6 +718,7 @@ class Donations(Collection):
         )
 
 
+@answers("donation")
 class DonationDetail(Item):
     def row(self, request, pk, item_pk):
         fundraiser = _one(fundraisers_of(_org(request)), pk)
@@ -676,6 +728,7 @@ class DonationDetail(Item):
         return rep.donation(row, base_url=base_url)
 
 
+@answers("donation")
 class PersonDonations(PersonRows):
     collection = "osdi:donations"
 
@@ -699,6 +752,7 @@ def advocacy_of(organization):
     )
 
 
+@answers("advocacy_campaign")
 class AdvocacyCampaigns(Collection):
     collection = "osdi:advocacy_campaigns"
     modified = ["created_at", "updated_at"]
@@ -710,6 +764,7 @@ class AdvocacyCampaigns(Collection):
         return rep.advocacy_campaign(row, base_url=base_url)
 
 
+@answers("advocacy_campaign")
 class AdvocacyCampaignDetail(Item):
     def row(self, request, pk):
         return _one(advocacy_of(_org(request)), pk)
@@ -718,6 +773,7 @@ class AdvocacyCampaignDetail(Item):
         return rep.advocacy_campaign(row, base_url=base_url)
 
 
+@answers("outreach")
 class Outreaches(APIView):
     """Calls reported and letters written, together, oldest first. Their ids are call-<id>
     and letter-<id>; pages are cut from one ordered union of the two."""
@@ -787,7 +843,10 @@ class Outreaches(APIView):
     def get(self, request, pk):
         return self.page(request, self.calls_and_letters(request, pk=pk))
 
-    @extend_schema(request=inputs.OutreachIn, responses={200: HAL, 201: HAL, **ERRORS})
+    @extend_schema(
+        request=inputs.OutreachIn,
+        responses={200: docs.one("outreach"), 201: docs.one("outreach"), **ERRORS},
+    )
     def post(self, request, pk):
         """record_outreach_helper: a call, through calls.services.report_call (source "api");
         with a person, linked to them through calls.services.claim_reports."""
@@ -849,6 +908,7 @@ class LoadedSlice:
         return self.load(list(self.union[window]))
 
 
+@answers("outreach")
 class OutreachDetail(APIView):
     @extend_schema(responses={200: HAL, **ERRORS})
     def get(self, request, pk, item_pk):
@@ -864,6 +924,7 @@ class OutreachDetail(APIView):
         return Response(rep.outreach(row, base_url=site_root(request)))
 
 
+@answers("outreach")
 class PersonOutreaches(Outreaches):
     @extend_schema(parameters=[FILTER, PAGE, PER_PAGE], responses={200: HAL, **ERRORS})
     def get(self, request, pk):
