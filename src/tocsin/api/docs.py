@@ -43,9 +43,15 @@ def _fields(spec: dict, body: dict, prefix: str = "", stop: frozenset = frozense
         inner = prop.get("items", {}) if prop.get("type") == "array" else prop
         if _name(inner) in stop:
             many = "list of " if inner is not prop else ""
-            out.append({"name": prefix + name, "type": many + _name(inner),
-                        "ref": _name(inner), "required": name in required,
-                        "help": prop.get("description", "")})  # fmt: skip
+            out.append(
+                {
+                    "name": prefix + name,
+                    "type": many + _name(inner),
+                    "ref": _name(inner),
+                    "required": name in required,
+                    "help": prop.get("description", ""),
+                }
+            )
             continue
         prop = _ref(spec, prop)
         kind = prop.get("type", "object")
@@ -55,16 +61,23 @@ def _fields(spec: dict, body: dict, prefix: str = "", stop: frozenset = frozense
             items = _ref(spec, prop.get("items", {}))
             kind = f"list of {items.get('type', 'object')}"
             if items.get("properties"):
-                out.append({"name": prefix + name, "type": kind, "required": name in required,
-                            "help": prop.get("description", "")})  # fmt: skip
+                out.append(
+                    {
+                        "name": prefix + name,
+                        "type": kind,
+                        "required": name in required,
+                        "help": prop.get("description", ""),
+                    }
+                )
                 out += _fields(spec, items, f"{prefix}{name}[].", stop)
                 continue
         choices = prop.get("enum")
         help_text = prop.get("description", "")
         if choices:
             help_text = (help_text + " One of: " + ", ".join(str(c) for c in choices)).strip()
-        out.append({"name": prefix + name, "type": kind, "required": name in required,
-                    "help": help_text})  # fmt: skip
+        out.append(
+            {"name": prefix + name, "type": kind, "required": name in required, "help": help_text}
+        )
         if prop.get("properties"):
             out += _fields(spec, prop, f"{prefix}{name}.", stop)
     return out

@@ -214,8 +214,12 @@ def test_modified_date_filter(org, api):
     assert ids(f"created_date gt '{since}' and created_date lt '2999-01-01'") == {
         f"tocsin:{new.pk}"
     }
-    for bad in ("modified_date gt yesterday", "modified_date ge '2024-01-01'", "name eq 'x'",
-                "modified_date gt 'not a date'"):  # fmt: skip
+    for bad in (
+        "modified_date gt yesterday",
+        "modified_date ge '2024-01-01'",
+        "name eq 'x'",
+        "modified_date gt 'not a date'",
+    ):
         answer = api.get(f"{V1}/people", {"filter": bad})
         assert answer.status_code == 400, bad
         assert answer.json()["error"]

@@ -67,6 +67,8 @@ def test_count_and_page_ids_read_their_indexes(org, api, crowd):
     _body, sql = people_queries(api, 2)
     count = next(s for s in sql if "COUNT(" in s)
     rows = next(s for s in sql if s.startswith('SELECT "supporters_supporter"."id"'))
+    # Raw SQL on purpose: the plans asked for are those of the exact statements the API sent
+    # (captured above), and a planner switch has no ORM form.
     with connection.cursor() as cursor:
         # Few rows here: a sequential scan would win, so rule it out to see which index fits.
         cursor.execute("SET LOCAL enable_seqscan = off")
