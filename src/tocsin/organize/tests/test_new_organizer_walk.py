@@ -153,6 +153,7 @@ def test_invited_colleagues_build_publish_and_keep_the_door(
     phone = page.frame_locator("iframe[title='The draft campaign page at phone width']")
     expect(phone.get_by_role("heading", name=TITLE)).to_be_visible()
     expect(phone.get_by_role("region", name="What we demand")).to_contain_text("Cut off all aid.")
+    expect(phone.get_by_text("A draft: its actions open here")).to_be_visible()
     shot(page, "preview")
     page.get_by_role("button", name="Publish").click()
     page.wait_for_url("**/organize/")
